@@ -1,0 +1,95 @@
+// Thin RAII wrapper over one SQLite connection (WAL mode), shared by store/ and backend/sandbox.
+//
+// One Db holds one connection and a mutex. Every use of the connection happens inside a Txn
+// (which holds the mutex for its lifetime), so the job store and the sandbox can commit their
+// changes together in a single transaction (DESIGN.md decision 4: mutations and the executor's
+// checkpoint commit at once). Thread-safe through that mutex; Stmt objects are used only while
+// their Txn is alive.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/status.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bg::sqlite {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  // Parameters are 1-based, as in SQLite.
+  Stmt& Bind(int index, int64_t value);
+  Stmt& Bind(int index, std::string_view text);  // copied (SQLITE_TRANSIENT)
+  Stmt& BindBlob(int index, std::string_view bytes);
+  Stmt& BindNull(int index);
+  Stmt& Bind(int index, const std::optional<int64_t>& value);
+  // true: a row is available; false: done. Errors are returned as kInternal.
+  Result<bool> Step();
+  // Runs to completion (for INSERT/UPDATE/DELETE).
+  Status Run();
+  void Reset();
+
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating) the database file, sets WAL, synchronous=FULL, foreign_keys=ON.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path);
+  ~Db();
+
+  sqlite3* raw() { return db_; }
+  std::mutex& mutex() { return mu_; }
+
+  // Only inside a Txn (or during single-threaded setup).
+  Status Exec(std::string_view sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  int64_t LastInsertId();
+  int Changes();
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::mutex mu_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT while holding the Db mutex. Rolls back on destruction unless
+// committed. Not reentrant: do not open a second Txn on the same Db in the same thread.
+class Txn {
+ public:
+  explicit Txn(Db& db);
+  ~Txn();
+  Txn(const Txn&) = delete;
+  Txn& operator=(const Txn&) = delete;
+
+  Db& db() { return db_; }
+  Status status() const { return begin_status_; }  // BEGIN failed when not OK
+  Status Commit();
+
+ private:
+  Db& db_;
+  std::unique_lock<std::mutex> lock_;
+  Status begin_status_;
+  bool done_ = false;
+};
+
+}  // namespace bg::sqlite

@@ -1,0 +1,95 @@
+// Registry: everything the gateway knows about the types of one API version (DESIGN.md
+// decision 1). Loaded from schema/<version>/ (compiled into the binary at build time).
+//
+// Answers the typed questions of the upload parser (engine/op_reader), the validator
+// (schema/validator), the result writer (results/writer) and the WSDL generator: which fields a
+// type has and in which order (base type's fields first), their types and cardinality, which
+// types are abstract or derive from which, enum values, and the constraints (Required/ReadOnly per
+// operator, string length, ranges).
+//
+// Immutable after load; all methods are thread-safe. Registries live for the whole process.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bg::schema {
+
+struct FieldDef {
+  std::string name;            // element local name, e.g. "budgetId", "Criterion.Type"
+  std::string type;            // type local name: "long", "string", "Money", "Campaign.Status"
+  int min_occurs = 0;
+  bool repeated = false;       // maxOccurs > 1 / unbounded
+  bool is_marker = false;      // an "X.Type" element: ignored on input, filled on output
+  // Constraints. Operator lists hold "ADD"/"SET"/"REMOVE"; `*_all` means for every operator.
+  bool required_all = false;
+  std::vector<std::string> required_for;
+  bool read_only_all = false;
+  std::vector<std::string> read_only_for;
+  std::optional<int64_t> min_length, max_length;  // StringLength
+  bool length_in_bytes = false, length_trimmed = false;
+  std::optional<double> min_value, max_value;     // InRange
+  std::optional<int64_t> max_list_size;           // CollectionSize
+  bool not_empty = false;                          // NotEmpty (strings)
+
+  bool RequiredFor(std::string_view op) const;
+  bool ReadOnlyFor(std::string_view op) const;
+};
+
+enum class Kind { kComplex, kEnum, kSimple };
+
+struct TypeDef {
+  std::string name;
+  Kind kind = Kind::kComplex;
+  std::string base;            // complex: extension base ("" = none); simple/enum: xsd base
+  bool abstract = false;
+  bool is_choice = false;      // Operand: exactly one of its fields
+  std::vector<FieldDef> fields;       // own fields only, in schema order
+  std::vector<std::string> enum_values;
+};
+
+class Registry {
+ public:
+  // The registry of a supported version ("v201702", "v201809"); nullptr otherwise.
+  static const Registry* Get(std::string_view version);
+
+  std::string_view version() const { return version_; }
+  // "https://adwords.google.com/api/adwords/cm/<version>"
+  const std::string& ns() const { return ns_; }
+
+  const TypeDef* Find(std::string_view type) const;
+  // Base-first list of every field of `type` (inherited ones included), in schema order.
+  std::vector<const FieldDef*> AllFields(std::string_view type) const;
+  // A field of `type` or of one of its bases; nullptr when none.
+  const FieldDef* FindField(std::string_view type, std::string_view field) const;
+  bool IsSubtypeOf(std::string_view type, std::string_view base) const;  // reflexive
+  // The nearest "X.Type" marker field of `type`'s hierarchy, or nullptr.
+  const FieldDef* MarkerField(std::string_view type) const;
+  bool IsEnum(std::string_view type) const;
+  bool IsComplex(std::string_view type) const;  // xsd built-ins are simple
+  // Operation types accepted in an upload (v201702: 15, v201809: 19), e.g. "CampaignOperation".
+  const std::vector<std::string>& OperationTypes() const { return operation_types_; }
+  // The Operand choice element for a runtime operand type ("BiddableAdGroupCriterion" ->
+  // "AdGroupCriterion"); empty when none.
+  std::string OperandElementFor(std::string_view operand_type) const;
+
+  // All types, in schema order (for WSDL generation).
+  const std::vector<TypeDef>& types() const { return types_; }
+
+  // Builds a registry from the text of a schema file (see schema/README.md for the format).
+  // Exposed for tests and for `batchgate schema import`.
+  static std::optional<Registry> Parse(std::string_view version, std::string_view text,
+                                       std::string* error);
+
+ private:
+  std::string version_, ns_;
+  std::vector<TypeDef> types_;
+  std::vector<std::string> operation_types_;
+  // Implementation detail: name -> index, filled by Parse.
+  std::vector<std::pair<std::string, size_t>> index_;
+};
+
+}  // namespace bg::schema

@@ -1,0 +1,44 @@
+// SoapService: the SOAP endpoints under /api/adwords/cm/{version}/ (BatchJobService: mutate,
+// get, query) for every supported version (DESIGN.md ②).
+//
+// Parses the envelope and RequestHeader (namespace-agnostic, any prefixes), authenticates
+// (clientCustomerId, developerToken, Authorization: Bearer — each missing one is its
+// AuthenticationError fault), dispatches, and answers a SOAP 1.1 envelope with ResponseHeader;
+// every error becomes a fault in soap/fault.cpp and nowhere else.
+//
+// Thread-safe: Handle() may be called concurrently.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "common/signed_url.hpp"
+#include "engine/scheduler.hpp"
+#include "http/message.hpp"
+#include "store/job_store.hpp"
+
+namespace bg::soap {
+
+struct SoapOptions {
+  std::string public_base_url;         // e.g. "https://gw.example"; empty: from the Host header
+  uint64_t max_request_bytes = 16 << 20;
+  int64_t disk_quota_kb = 1024 * 1024;  // diskUsageQuotaBalance reported on ADD (1 GB)
+};
+
+class SoapService {
+ public:
+  SoapService(SoapOptions options, store::JobStore* store, engine::Scheduler* scheduler,
+              const UrlSigner* signer);
+  // An Exchange for requests under /api/adwords/, or nullptr when the path is not ours.
+  std::unique_ptr<http::Exchange> Route(const http::RequestHead& head);
+  // Pure request -> response function (used by Route and by tests).
+  http::Response Handle(const http::RequestHead& head, const std::string& body);
+
+ private:
+  SoapOptions options_;
+  store::JobStore* store_;
+  engine::Scheduler* scheduler_;
+  const UrlSigner* signer_;
+};
+
+}  // namespace bg::soap

@@ -1,0 +1,92 @@
+// JobStore: durable state of every batch job (SQLite) plus the job's files on disk.
+//
+// Owns: the jobs table, the upload session bookkeeping, the executor checkpoint, and the layout
+// of <data>/uploads/<job>.upload (the assembled upload bytes at their offsets) and
+// <data>/results/<job>.xml (the results document). A state change is committed before it is
+// reported (DESIGN.md decision 4). Customer isolation: every lookup that serves a client takes the
+// customer id and answers NotFound for another customer's job, exactly as for a missing one.
+//
+// Thread-safe: all methods may be called from any thread (they serialize on the Db mutex).
+// Methods taking a Txn& run inside the caller's transaction (the executor's batch).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/sqlite.hpp"
+#include "common/status.hpp"
+#include "model/job.hpp"
+
+namespace bg::store {
+
+struct StoreOptions {
+  std::string data_dir;                    // created if missing
+  int64_t upload_ttl_ms = 7LL * 24 * 3600 * 1000;
+  int64_t results_ttl_ms = 30LL * 24 * 3600 * 1000;
+};
+
+// The executor's checkpoint, committed in the same transaction as the backend's mutations.
+struct Checkpoint {
+  int64_t next_operation = 0;
+  int64_t input_offset = 0;
+  int64_t results_bytes = 0;
+  model::ProgressStats progress;
+};
+
+class JobStore {
+ public:
+  static Result<std::unique_ptr<JobStore>> Open(StoreOptions options);
+  ~JobStore();
+
+  sqlite::Db& db() { return *db_; }
+  const StoreOptions& options() const { return options_; }
+
+  // Creates `count` jobs in AWAITING_FILE for the customer (one transaction), ids increasing.
+  Result<std::vector<model::BatchJob>> CreateJobs(const std::string& customer_id,
+                                                  const std::string& version, int count,
+                                                  int64_t now_ms);
+  // The job if it exists AND belongs to the customer; NotFound otherwise.
+  Result<model::BatchJob> GetJob(const std::string& customer_id, int64_t job_id);
+  // Any customer's job (internal use: upload/download URLs carry their own signed customer).
+  Result<model::BatchJob> GetJobInternal(int64_t job_id);
+  // All jobs of one customer, ordered by id.
+  Result<std::vector<model::BatchJob>> ListJobs(const std::string& customer_id);
+
+  // AWAITING_FILE or ACTIVE -> CANCELING. Any other state: ApiError
+  // BatchJobError.INVALID_STATE_CHANGE (field path given by caller). NotFound for other customers.
+  Result<model::BatchJob> RequestCancel(const std::string& customer_id, int64_t job_id);
+  // Remembers that `get` reported ACTIVE once (see soap/batch_job_service).
+  Status MarkActiveReported(int64_t job_id);
+
+  // --- upload ---
+  // Returns the job's upload session id, creating a random 128-bit one if none exists yet.
+  Result<std::string> StartUploadSession(int64_t job_id);
+  std::string UploadPath(int64_t job_id) const;
+  std::string ResultsPath(int64_t job_id) const;
+  // Records that bytes [0, stored) are durable (the caller fsynced the upload file). When
+  // `total` is set it is the declared total. If stored == total the job becomes ACTIVE (unless it
+  // is CANCELING/terminal). Returns the updated job.
+  Result<model::BatchJob> CommitUpload(int64_t job_id, int64_t stored,
+                                       std::optional<int64_t> total);
+
+  // --- execution ---
+  // Ids of jobs the executor must (re)run: ACTIVE, or CANCELING (with or without an upload:
+  // a job canceled while AWAITING_FILE ends CANCELED with empty results), oldest first.
+  Result<std::vector<int64_t>> RunnableJobs();
+  // Inside the executor's transaction.
+  Status SaveCheckpoint(sqlite::Txn& txn, int64_t job_id, const Checkpoint& cp);
+  // Terminal transition (DONE or CANCELED) with the final checkpoint, in the caller's txn.
+  Status FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus status,
+                   const Checkpoint& cp, const std::optional<ApiError>& processing_error,
+                   int64_t now_ms);
+
+ private:
+  JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db);
+  StoreOptions options_;
+  std::unique_ptr<sqlite::Db> db_;
+};
+
+}  // namespace bg::store
