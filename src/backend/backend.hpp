@@ -25,6 +25,10 @@ struct ExecContext {
   std::string customer_id;
   const schema::Registry* registry = nullptr;
   int64_t now_ms = 0;
+  // The operation as uploaded, before schema::Validate stripped read-only fields (nullable).
+  // The sandbox reads temporary ids from it: Campaign.id and AdGroup.id are read-only for ADD
+  // in the schema, yet a negative value there is how a client defines a temp id (reference §5.2).
+  const model::Operation* uploaded = nullptr;
 };
 
 class Backend {
@@ -37,6 +41,13 @@ class Backend {
   // internal failure: the executor rolls the batch back.
   virtual Result<model::MutateResult> Apply(sqlite::Txn& txn, const ExecContext& ctx,
                                             const model::Operation& op) = 0;
+  // Called instead of Apply() for an operation the executor rejected before the backend saw it
+  // (schema validation errors), in the same transaction: lets the backend remember that a temp
+  // id defined by `op` failed, so that its children get TEMP_ID_ENTITY_HAD_ERRORS.
+  virtual Status OnRejected(sqlite::Txn& txn, const ExecContext& ctx, const model::Operation& op) {
+    (void)txn, (void)ctx, (void)op;
+    return Status::Ok();
+  }
 };
 
 // The embedded sandbox backend.

@@ -27,8 +27,8 @@ struct Header {
 bool HeaderNameEquals(std::string_view a, std::string_view b);
 
 struct RequestHead {
-  std::string method;   // "GET", "POST", "PUT", "DELETE", "HEAD", ...
-  std::string target;   // raw request-target: path plus optional "?query"
+  std::string method;  // "GET", "POST", "PUT", "DELETE", "HEAD", ...
+  std::string target;  // raw request-target: path plus optional "?query"
   std::vector<Header> headers;
   std::optional<uint64_t> content_length;
   std::string remote_address;  // peer IP, for logs
@@ -52,10 +52,11 @@ struct FileBody {
 
 struct Response {
   int status = 200;
-  std::vector<Header> headers;       // Content-Length is set by the transport
-  std::string body;                  // used when file is empty
-  std::optional<FileBody> file;      // streamed from disk when set
-  bool head_only = false;            // HEAD: send headers (with the full length) but no body
+  std::vector<Header> headers;   // Content-Length is set by the transport
+  std::string body;              // used when file is empty
+  std::optional<FileBody> file;  // streamed from disk when set
+  bool head_only = false;        // HEAD: send headers (with the full length) but no body
+  std::string reason;            // reason phrase; empty: the standard one for `status`
 
   Response& Set(std::string name, std::string value);
   static Response Text(int status, std::string content_type, std::string body);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,11 +22,15 @@ namespace bg::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;               // 0 = pick a free port
+  uint16_t port = 8080;  // 0 = pick a free port
   int threads = 2;
   uint64_t header_limit = 16 * 1024;  // bytes of request head
-  int idle_timeout_seconds = 120;      // between requests / while reading
+  int idle_timeout_seconds = 120;     // between requests / while reading
   int max_connections = 1024;
+  // Stop() waits this long for in-flight exchanges before it closes every connection.
+  int shutdown_grace_seconds = 10;
+  // Called after each response (any thread): for access logs. Optional.
+  std::function<void(const RequestHead& head, int status, uint64_t body_bytes)> access_log;
 };
 
 class Server {

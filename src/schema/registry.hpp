@@ -11,19 +11,22 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace bg::schema {
 
 struct FieldDef {
-  std::string name;            // element local name, e.g. "budgetId", "Criterion.Type"
-  std::string type;            // type local name: "long", "string", "Money", "Campaign.Status"
+  std::string name;  // element local name, e.g. "budgetId", "Criterion.Type"
+  std::string type;  // type local name: "long", "string", "Money", "Campaign.Status"
   int min_occurs = 0;
-  bool repeated = false;       // maxOccurs > 1 / unbounded
-  bool is_marker = false;      // an "X.Type" element: ignored on input, filled on output
+  bool repeated = false;   // maxOccurs > 1 / unbounded
+  bool is_marker = false;  // an "X.Type" element: ignored on input, filled on output
   // Constraints. Operator lists hold "ADD"/"SET"/"REMOVE"; `*_all` means for every operator.
   bool required_all = false;
   std::vector<std::string> required_for;
@@ -31,9 +34,15 @@ struct FieldDef {
   std::vector<std::string> read_only_for;
   std::optional<int64_t> min_length, max_length;  // StringLength
   bool length_in_bytes = false, length_trimmed = false;
-  std::optional<double> min_value, max_value;     // InRange
-  std::optional<int64_t> max_list_size;           // CollectionSize
-  bool not_empty = false;                          // NotEmpty (strings)
+  std::optional<double> min_value, max_value;  // InRange
+  std::optional<int64_t> max_list_size;        // CollectionSize
+  bool not_empty = false;                      // NotEmpty (lists: at least one element)
+  // Added by the schema helper: further facts of the schema files (see schema/README.md).
+  std::optional<int64_t> min_list_size;    // CollectionSize minimum
+  std::vector<std::string> not_empty_for;  // NotEmpty only for these operators
+  std::string selectable;                  // Selectable field name ("" = not selectable)
+  bool filterable = false;                 // Filterable (under `selectable`'s name...
+  std::string filter_name;                 // ...or this one when the schema names it)
 
   bool RequiredFor(std::string_view op) const;
   bool ReadOnlyFor(std::string_view op) const;
@@ -44,11 +53,14 @@ enum class Kind { kComplex, kEnum, kSimple };
 struct TypeDef {
   std::string name;
   Kind kind = Kind::kComplex;
-  std::string base;            // complex: extension base ("" = none); simple/enum: xsd base
+  std::string base;  // complex: extension base ("" = none); simple/enum: xsd base
   bool abstract = false;
-  bool is_choice = false;      // Operand: exactly one of its fields
-  std::vector<FieldDef> fields;       // own fields only, in schema order
+  bool is_choice = false;        // Operand: exactly one of its fields
+  std::vector<FieldDef> fields;  // own fields only, in schema order
   std::vector<std::string> enum_values;
+  // Operation types only: the operators the owning service accepts ("ADD", "SET", "REMOVE");
+  // empty = no restriction recorded (all operators).
+  std::vector<std::string> supported_operators;
 };
 
 class Registry {
@@ -88,8 +100,26 @@ class Registry {
   std::string version_, ns_;
   std::vector<TypeDef> types_;
   std::vector<std::string> operation_types_;
-  // Implementation detail: name -> index, filled by Parse.
-  std::vector<std::pair<std::string, size_t>> index_;
+  // Implementation details, filled by Parse (indexes only: copying a Registry stays valid).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using FieldRef = std::pair<uint32_t, uint32_t>;  // (type index, field index)
+  struct TypeInfo {
+    int base = -1;                     // index of the base type, -1 = none / not in the registry
+    int depth = 0;                     // number of bases above this type
+    std::vector<FieldRef> all_fields;  // base first
+    std::unordered_map<std::string, FieldRef, StringHash, std::equal_to<>> field_index;
+    std::optional<FieldRef> marker;
+    int operand_field = -1;  // index into Operand's fields, -1 = none
+  };
+  const FieldDef& At(FieldRef ref) const { return types_[ref.first].fields[ref.second]; }
+  const TypeInfo* Info(std::string_view type) const;
+  std::string BuildIndexes();  // returns an error message, "" when fine
+
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
+  std::vector<TypeInfo> info_;
 };
 
 }  // namespace bg::schema

@@ -1,0 +1,132 @@
+#include "app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "app/logging.hpp"
+#include "app/router.hpp"
+#include "backend/backend.hpp"
+#include "common/signed_url.hpp"
+#include "backend/fault_injection.hpp"
+#include "engine/executor.hpp"
+#include "engine/scheduler.hpp"
+#include "http/server.hpp"
+#include "results/download_service.hpp"
+#include "soap/soap_service.hpp"
+#include "store/job_store.hpp"
+#include "upload/upload_service.hpp"
+
+namespace bg::app {
+
+// Members in construction order; destroyed in reverse.
+struct App::Parts {
+  std::unique_ptr<store::JobStore> store;
+  std::unique_ptr<UrlSigner> signer;
+  std::unique_ptr<backend::Backend> backend;
+  std::unique_ptr<engine::Executor> executor;
+  std::unique_ptr<engine::Scheduler> scheduler;
+  std::unique_ptr<soap::SoapService> soap;
+  std::unique_ptr<upload::UploadService> upload;
+  std::unique_ptr<results::DownloadService> download;
+  PrefixRouter router;
+  std::unique_ptr<http::Server> server;
+  bool scheduler_started = false;
+};
+
+App::App(Config config) : config_(std::move(config)) {}
+
+App::~App() { Stop(); }
+
+Status App::Start() {
+  if (parts_) return FailedPrecondition("app already started");
+  auto p = std::make_unique<Parts>();
+  const Config& c = config_;
+
+  store::StoreOptions store_options;
+  store_options.data_dir = c.data_dir;
+  store_options.upload_ttl_ms = c.upload_ttl_seconds * 1000;
+  store_options.results_ttl_ms = c.results_ttl_seconds * 1000;
+  BG_ASSIGN_OR_RETURN(p->store, store::JobStore::Open(store_options));
+  BG_ASSIGN_OR_RETURN(UrlSigner signer, UrlSigner::LoadOrCreate(c.data_dir));
+  p->signer = std::make_unique<UrlSigner>(std::move(signer));
+
+  p->backend = backend::MakeSandboxBackend();
+  backend::FaultInjectionOptions faults;
+  faults.latency_us = c.faults_latency_us;
+  if (faults.enabled()) {
+    p->backend = backend::MakeFaultInjectingBackend(std::move(p->backend), faults);
+  }
+  BG_RETURN_IF_ERROR(p->backend->Init(p->store->db()));
+  engine::ExecutorOptions exec_options;
+  exec_options.batch_size = c.executor_batch_size;
+  p->executor = std::make_unique<engine::Executor>(p->store.get(), p->backend.get(), exec_options);
+  p->scheduler =
+      std::make_unique<engine::Scheduler>(p->store.get(), p->executor.get(), c.executor_workers);
+  p->scheduler->Start();  // also resumes jobs left ACTIVE/CANCELING by a previous run
+  p->scheduler_started = true;
+
+  soap::SoapOptions soap_options;
+  soap_options.public_base_url = c.public_base_url;
+  soap_options.max_request_bytes = c.soap_max_request_bytes;
+  soap_options.disk_quota_kb = c.soap_disk_quota_kb;
+  p->soap = std::make_unique<soap::SoapService>(soap_options, p->store.get(), p->scheduler.get(),
+                                                p->signer.get());
+  upload::UploadOptions upload_options;
+  upload_options.public_base_url = c.public_base_url;
+  p->upload = std::make_unique<upload::UploadService>(upload_options, p->store.get(),
+                                                      p->scheduler.get(), p->signer.get());
+  p->download = std::make_unique<results::DownloadService>(p->store.get(), p->signer.get());
+
+  soap::SoapService* soap = p->soap.get();
+  upload::UploadService* upload = p->upload.get();
+  results::DownloadService* download = p->download.get();
+  p->router.AddExact("/healthz", HealthzExchange);
+  p->router.AddPrefix("/api/adwords/",
+                      [soap](const http::RequestHead& h) { return soap->Route(h); });
+  p->router.AddPrefix("/batchjob/upload/",
+                      [upload](const http::RequestHead& h) { return upload->Route(h); });
+  p->router.AddPrefix("/batchjob/results/",
+                      [download](const http::RequestHead& h) { return download->Route(h); });
+
+  http::ServerOptions server_options;
+  server_options.host = c.listen_host;
+  server_options.port = c.listen_port;
+  server_options.threads = c.http_threads;
+  server_options.header_limit = c.http_header_limit_bytes;
+  server_options.idle_timeout_seconds = c.http_idle_timeout_seconds;
+  server_options.max_connections = c.http_max_connections;
+  server_options.shutdown_grace_seconds = c.http_shutdown_grace_seconds;
+  server_options.access_log = [](const http::RequestHead& head, int status, uint64_t bytes) {
+    spdlog::info("{} {} {} -> {} ({} bytes)", head.remote_address, head.method,
+                 RedactTarget(head.target), status, bytes);
+  };
+  p->server = std::make_unique<http::Server>(server_options, &p->router);
+  parts_ = std::move(p);
+  Status s = parts_->server->Start();
+  if (!s.ok()) {
+    Stop();
+    return s;
+  }
+  return Status::Ok();
+}
+
+void App::Stop() {
+  if (!parts_) return;
+  if (parts_->server) parts_->server->Stop();
+  if (parts_->scheduler_started) parts_->scheduler->Stop();
+  parts_->scheduler_started = false;
+  parts_.reset();
+}
+
+uint16_t App::port() const { return parts_ && parts_->server ? parts_->server->port() : 0; }
+
+std::string App::base_url() const { return BaseUrlFor(config_.listen_host, port()); }
+
+std::string BaseUrlFor(const std::string& host, uint16_t port) {
+  std::string h = host;
+  if (h == "0.0.0.0") h = "127.0.0.1";
+  if (h == "::") h = "::1";
+  if (h.find(':') != std::string::npos) h = "[" + h + "]";
+  return "http://" + h + ":" + std::to_string(port);
+}
+
+}  // namespace bg::app

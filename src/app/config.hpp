@@ -1,0 +1,74 @@
+// Config: every setting of `batchgate serve`, typed and validated once at start-up.
+//
+// Layers, later wins: built-in defaults (embedded local mode) < TOML file (--config FILE or
+// BATCHGATE_CONFIG) < environment BATCHGATE_<KEY> (dots become '_', upper case: http.threads ->
+// BATCHGATE_HTTP_THREADS) < command-line flags. A bad value, an unknown key in the file or an
+// unreadable file fails LoadConfig with a message that names the key and where it came from.
+// config/batchgate.toml documents every key with its default.
+//
+// Plain values; LoadConfig is a pure function of its inputs (thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/status.hpp"
+
+namespace bg::app {
+
+struct Config {
+  // Top level.
+  std::string listen_host = "127.0.0.1";  // key: listen = "HOST:PORT"
+  uint16_t listen_port = 8080;            // 0 picks a free port
+  std::string data_dir = "./data";
+  std::string public_base_url;  // empty: derive upload/download URLs from the Host header
+
+  // [http]
+  int http_threads = 2;
+  uint64_t http_header_limit_bytes = 16 * 1024;
+  int http_idle_timeout_seconds = 120;
+  int http_max_connections = 1024;
+  int http_shutdown_grace_seconds = 10;
+
+  // [soap]
+  uint64_t soap_max_request_bytes = 16 << 20;
+  int64_t soap_disk_quota_kb = 1024 * 1024;
+
+  // [upload] / [results]
+  int64_t upload_ttl_seconds = 7LL * 24 * 3600;
+  int64_t results_ttl_seconds = 30LL * 24 * 3600;
+
+  // [executor]
+  int executor_batch_size = 200;
+  int executor_workers = 1;
+  // [faults]
+  int64_t faults_latency_us = 0;  // delay before every operation (testing)
+
+  // [log]
+  std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+};
+
+using KeyValues = std::vector<std::pair<std::string, std::string>>;
+
+struct ConfigSources {
+  std::optional<std::string> config_file;  // TOML; when unset, BATCHGATE_CONFIG from `env`
+  KeyValues env;                           // environment variables (only BATCHGATE_* are looked at)
+  KeyValues flags;  // dotted key -> value, e.g. {"listen", "127.0.0.1:0"}, {"data_dir", "/x"}
+};
+
+// Builds the Config from the layers above. Errors are kInvalidArgument naming the key.
+Result<Config> LoadConfig(const ConfigSources& sources);
+
+// The BATCHGATE_* variables of this process's environment.
+KeyValues ProcessEnvironment();
+
+// Every dotted key LoadConfig accepts, in documentation order.
+std::vector<std::string> ConfigKeys();
+
+// "host:port" (IPv6 as "[::1]:port") -> host and port; nullopt when malformed.
+std::optional<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text);
+
+}  // namespace bg::app

@@ -1,0 +1,76 @@
+// Sandbox operation handlers: one function per simulated operation type, plus the helpers they
+// share (field paths, temp-id definition and resolution, SET merging).
+//
+// A handler returns the entity to echo (Node typed with the runtime operand type), or a Status
+// holding the ApiErrors for the client (Status::is_api_error()), or an internal error (any other
+// Status: the executor rolls the batch back). Every write goes through OpCtx::t, i.e. through the
+// executor's transaction. Not thread-safe; one OpCtx per Apply call.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "backend/backend.hpp"
+#include "backend/sandbox/tables.hpp"
+
+namespace bg::backend::sandbox {
+
+struct OpCtx {
+  Tables& t;
+  const ExecContext& ctx;
+  const model::Operation& op;        // validated (read-only fields stripped)
+  const model::Operation& uploaded;  // as uploaded (temp ids live here)
+  std::string_view op_operator;      // "ADD" | "SET" | "REMOVE"
+  const model::Node& operand;
+  const model::Node* uploaded_operand;  // may be null
+
+  // "operations[<index>].operand" + ("." + field when given)
+  std::string Path(std::string_view field = {}) const;
+  std::string OperatorPath() const;  // "operations[<index>].operator"
+};
+
+Result<model::Node> ApplyBudget(OpCtx& c);
+Result<model::Node> ApplyCampaign(OpCtx& c);
+Result<model::Node> ApplyAdGroup(OpCtx& c);
+Result<model::Node> ApplyAdGroupCriterion(OpCtx& c);
+// Operation types the sandbox does not simulate yet: the operand is echoed as given, with its
+// campaignId/adGroupId references resolved to real ids (errors as for simulated types); nothing
+// is stored.
+Result<model::Node> ApplyUnsimulated(OpCtx& c);
+
+// The temp id (negative) an ADD of `op_type` defines, and its kind; nullopt when none.
+std::optional<std::pair<Kind, int64_t>> DefinedTempId(const model::Operation& op);
+
+// --- helpers ---
+Status ApiErr(std::string type, std::string reason, std::string path, std::string trigger = {});
+Status Required(const OpCtx& c, std::string_view field);
+Status NotSupported(const OpCtx& c);
+
+// For an ADD: reads the id field `field` of `holder` (the uploaded operand or one of its
+// children; `path_field` names it for errors). Negative: a temp id (DUPLICATE_TEMP_IDS if this
+// job already defined it) -> returned. Non-negative: CANNOT_SET_ID_FOR_ADD. Absent: nullopt.
+Result<std::optional<int64_t>> NewTempId(OpCtx& c, Kind kind, const model::Node* holder,
+                                         std::string_view field, std::string_view path_field);
+// Records temp -> real after a successful ADD (no-op without a temp id).
+Status DefineTemp(OpCtx& c, Kind kind, std::optional<int64_t> temp, int64_t real_id);
+// Resolves `id` (a temp id of this job, or a real id) to an existing entity of `kind`:
+// EntityNotFound.INVALID_ID / NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS at `path`.
+Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, const std::string& path, int64_t scope = 0);
+// Reads the long field `field` of `n`; RequiredError at Path(path_field) when absent.
+Result<int64_t> RequiredId(const OpCtx& c, const model::Node* n, std::string_view field,
+                           std::string_view path_field);
+
+// SET semantics: every field name present in `from` (except `skip`) replaces all of `into`'s
+// fields of that name.
+void MergeFields(model::Node& into, const model::Node& from,
+                 std::initializer_list<std::string_view> skip);
+// yyyyMMdd (UTC) of `now_ms`.
+std::string Today(int64_t now_ms);
+std::string_view Trimmed(std::string_view s);
+// Adds `source` as cpcBidSource to every CpcBid of a biddingStrategyConfiguration lacking one.
+void FillCpcBidSource(model::Node* bsc, std::string_view source);
+
+}  // namespace bg::backend::sandbox

@@ -1,0 +1,143 @@
+#include <ctime>
+#include <set>
+
+#include "backend/sandbox/ops.hpp"
+
+namespace bg::backend::sandbox {
+
+std::string OpCtx::Path(std::string_view field) const {
+  std::string p = "operations[" + std::to_string(op.index) + "].operand";
+  if (!field.empty()) {
+    p += '.';
+    p += field;
+  }
+  return p;
+}
+
+std::string OpCtx::OperatorPath() const {
+  return "operations[" + std::to_string(op.index) + "].operator";
+}
+
+Status ApiErr(std::string type, std::string reason, std::string path, std::string trigger) {
+  return Status(
+      ApiError::Make(std::move(type), std::move(reason), std::move(path), std::move(trigger)));
+}
+
+Status Required(const OpCtx& c, std::string_view field) {
+  return ApiErr("RequiredError", "REQUIRED", c.Path(field));
+}
+
+Status NotSupported(const OpCtx& c) {
+  return ApiErr("OperatorError", "OPERATOR_NOT_SUPPORTED", c.OperatorPath(),
+                std::string(c.op_operator));
+}
+
+std::optional<std::pair<Kind, int64_t>> DefinedTempId(const model::Operation& op) {
+  if (op.op_operator() != "ADD" || op.operand() == nullptr) return std::nullopt;
+  const model::Node& operand = *op.operand();
+  std::optional<int64_t> id;
+  Kind kind;
+  std::string_view t = op.op_type();
+  if (t == "BudgetOperation") {
+    kind = Kind::kBudget;
+    id = operand.Int("budgetId");
+  } else if (t == "CampaignOperation") {
+    kind = Kind::kCampaign;
+    id = operand.Int("id");
+  } else if (t == "AdGroupOperation") {
+    kind = Kind::kAdGroup;
+    id = operand.Int("id");
+  } else if (t == "AdGroupCriterionOperation") {
+    kind = Kind::kCriterion;
+    const model::Node* crit = operand.Child("criterion");
+    if (crit) id = crit->Int("id");
+  } else {
+    return std::nullopt;
+  }
+  if (!id || *id >= 0) return std::nullopt;
+  return std::make_pair(kind, *id);
+}
+
+Result<std::optional<int64_t>> NewTempId(OpCtx& c, Kind kind, const model::Node* holder,
+                                         std::string_view field, std::string_view path_field) {
+  if (holder == nullptr || !holder->Has(field)) return std::optional<int64_t>();
+  std::optional<int64_t> id = holder->Int(field);
+  if (!id || *id >= 0) {
+    return ApiErr("NewEntityCreationError", "CANNOT_SET_ID_FOR_ADD", c.Path(path_field));
+  }
+  BG_ASSIGN_OR_RETURN(std::optional<TempId> existing, c.t.FindTemp(kind, *id));
+  if (existing) {
+    return ApiErr("NewEntityCreationError", "DUPLICATE_TEMP_IDS", c.Path(path_field),
+                  std::to_string(*id));
+  }
+  return id;
+}
+
+Status DefineTemp(OpCtx& c, Kind kind, std::optional<int64_t> temp, int64_t real_id) {
+  if (!temp) return Status::Ok();
+  return c.t.DefineTemp(kind, *temp, real_id);
+}
+
+Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, const std::string& path, int64_t scope) {
+  int64_t real = id;
+  if (id < 0) {
+    BG_ASSIGN_OR_RETURN(std::optional<TempId> temp, c.t.FindTemp(kind, id));
+    if (!temp) return ApiErr("EntityNotFound", "INVALID_ID", path);
+    if (temp->failed) return ApiErr("NewEntityCreationError", "TEMP_ID_ENTITY_HAD_ERRORS", path);
+    real = temp->real_id;
+  }
+  BG_ASSIGN_OR_RETURN(std::optional<Entity> e, c.t.Load(kind, real, scope));
+  if (!e) return ApiErr("EntityNotFound", "INVALID_ID", path);
+  return std::move(*e);
+}
+
+Result<int64_t> RequiredId(const OpCtx& c, const model::Node* n, std::string_view field,
+                           std::string_view path_field) {
+  std::optional<int64_t> v = n ? n->Int(field) : std::nullopt;
+  if (!v) return Required(c, path_field);
+  return *v;
+}
+
+void MergeFields(model::Node& into, const model::Node& from,
+                 std::initializer_list<std::string_view> skip) {
+  std::set<std::string, std::less<>> done;
+  for (const auto& f : from.fields()) {
+    bool skipped = false;
+    for (std::string_view s : skip) skipped = skipped || f.name == s;
+    if (skipped || done.count(f.name)) continue;
+    done.insert(f.name);
+    into.Remove(f.name);
+    for (const model::Field* g : from.FindAll(f.name)) into.mutable_fields().push_back(*g);
+  }
+}
+
+std::string Today(int64_t now_ms) {
+  std::time_t t = static_cast<std::time_t>(now_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y%m%d", &tm);
+  return buf;
+}
+
+std::string_view Trimmed(std::string_view s) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+void FillCpcBidSource(model::Node* bsc, std::string_view source) {
+  if (bsc == nullptr) return;
+  for (auto& f : bsc->mutable_fields()) {
+    if (f.name == "bids" && f.child && f.child->type() == "CpcBid" &&
+        !f.child->Has("cpcBidSource")) {
+      f.child->Set("cpcBidSource", std::string(source));
+    }
+  }
+}
+
+}  // namespace bg::backend::sandbox

@@ -1,0 +1,161 @@
+#include "common/sqlite.hpp"
+
+#include <sqlite3.h>
+
+namespace bg::sqlite {
+namespace {
+
+Status Error(sqlite3* db, std::string_view what) {
+  std::string msg(what);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : "out of memory";
+  return Internal(std::move(msg));
+}
+
+}  // namespace
+
+// --- Stmt ---
+
+Stmt::~Stmt() {
+  if (s_) sqlite3_finalize(s_);
+}
+
+Stmt& Stmt::operator=(Stmt&& o) noexcept {
+  if (this != &o) {
+    if (s_) sqlite3_finalize(s_);
+    s_ = o.s_;
+    o.s_ = nullptr;
+  }
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, int64_t value) {
+  sqlite3_bind_int64(s_, index, value);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(s_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(s_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindNull(int index) {
+  sqlite3_bind_null(s_, index);
+  return *this;
+}
+
+Stmt& Stmt::Bind(int index, const std::optional<int64_t>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+
+Result<bool> Stmt::Step() {
+  int rc = sqlite3_step(s_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return Error(sqlite3_db_handle(s_), "sqlite3_step");
+}
+
+Status Stmt::Run() {
+  while (true) {
+    BG_ASSIGN_OR_RETURN(bool row, Step());
+    if (!row) return Status::Ok();
+  }
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+int64_t Stmt::Int(int col) const { return sqlite3_column_int64(s_, col); }
+
+std::string Stmt::Text(int col) const {
+  const unsigned char* p = sqlite3_column_text(s_, col);
+  int n = sqlite3_column_bytes(s_, col);
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+
+bool Stmt::IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+// --- Db ---
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Status s = Error(raw, "sqlite3_open " + path);
+    sqlite3_close(raw);
+    return s;
+  }
+  std::unique_ptr<Db> db(new Db(raw));
+  sqlite3_busy_timeout(raw, 10000);
+  // journal_mode returns a row; Exec ignores rows.
+  BG_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+  BG_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
+  BG_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  return db;
+}
+
+Db::~Db() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Status Db::Exec(std::string_view sql) {
+  // sqlite3_exec needs a NUL-terminated string.
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = "sqlite3_exec: ";
+    msg += err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return Internal(std::move(msg));
+  }
+  return Status::Ok();
+}
+
+Result<Stmt> Db::Prepare(std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
+  if (rc != SQLITE_OK) {
+    if (s) sqlite3_finalize(s);
+    return Error(db_, "sqlite3_prepare " + std::string(sql.substr(0, 60)));
+  }
+  return Stmt(s);
+}
+
+int64_t Db::LastInsertId() { return sqlite3_last_insert_rowid(db_); }
+
+int Db::Changes() { return sqlite3_changes(db_); }
+
+// --- Txn ---
+
+Txn::Txn(Db& db) : db_(db), lock_(db.mutex()) {
+  begin_status_ = db_.Exec("BEGIN IMMEDIATE");
+  if (!begin_status_.ok()) done_ = true;
+}
+
+Txn::~Txn() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+}
+
+Status Txn::Commit() {
+  if (done_)
+    return begin_status_.ok() ? FailedPrecondition("transaction already finished") : begin_status_;
+  Status s = db_.Exec("COMMIT");
+  if (!s.ok()) {
+    // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open: roll it back.
+    (void)db_.Exec("ROLLBACK");
+  }
+  done_ = true;
+  return s;
+}
+
+}  // namespace bg::sqlite

@@ -1,0 +1,140 @@
+// Writes a Response: string body, or a byte range of a file streamed in pieces (never the whole
+// file in memory). Content-Length always comes from here, never from the handler.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <vector>
+
+#include "http/session.hpp"
+
+namespace bg::http::internal {
+namespace {
+
+namespace bhttp = beast::http;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kFilePiece = 128 * 1024;
+
+// Closes a POSIX fd on scope exit.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+template <typename Fields>
+void FillHeaders(Fields& fields, const Response& r) {
+  for (const Header& h : r.headers) {
+    // The transport owns framing and connection management.
+    if (HeaderNameEquals(h.name, "Content-Length") ||
+        HeaderNameEquals(h.name, "Transfer-Encoding") || HeaderNameEquals(h.name, "Connection")) {
+      continue;
+    }
+    fields.insert(h.name, h.value);
+  }
+}
+
+template <typename Message>
+void FillStatus(Message& m, const Response& r, unsigned version, bool keep_alive) {
+  m.version(version);
+  m.result(static_cast<unsigned>(r.status));
+  if (!r.reason.empty()) m.reason(r.reason);
+  FillHeaders(m, r);
+  m.keep_alive(keep_alive);
+}
+
+asio::awaitable<WriteOutcome> WriteHeadOnly(beast::tcp_stream& stream, const Response& r,
+                                            uint64_t length, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::empty_body> res;
+  FillStatus(res, r, version, keep_alive);
+  res.content_length(length);
+  bhttp::response_serializer<bhttp::empty_body> sr(res);
+  auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kAwait);
+  co_return WriteOutcome{!ec, 0};
+}
+
+asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, unsigned version,
+                                        bool keep_alive, bool head_request, int timeout_seconds) {
+  const FileBody& f = *r.file;
+  Fd fd{::open(f.path.c_str(), O_RDONLY | O_CLOEXEC)};
+  struct stat st {};
+  if (fd.fd < 0 || ::fstat(fd.fd, &st) != 0 ||
+      static_cast<uint64_t>(st.st_size) < f.offset + f.length) {
+    // Nothing sent yet: a clean error is still possible.
+    Response err = Response::Text(500, "text/plain", "internal error\n");
+    bhttp::response<bhttp::string_body> res;
+    FillStatus(res, err, version, keep_alive);
+    res.body() = err.body;
+    res.prepare_payload();
+    auto [ec, n] = co_await bhttp::async_write(stream, res, kAwait);
+    co_return WriteOutcome{!ec, 0};
+  }
+  if (head_request) co_return co_await WriteHeadOnly(stream, r, f.length, version, keep_alive);
+
+  bhttp::response<bhttp::buffer_body> res;
+  FillStatus(res, r, version, keep_alive);
+  res.content_length(f.length);
+  res.body().data = nullptr;
+  res.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr(res);
+  {
+    auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kAwait);
+    if (ec) co_return WriteOutcome{false, 0};
+  }
+  std::vector<char> buf(std::min<uint64_t>(kFilePiece, std::max<uint64_t>(f.length, 1)));
+  uint64_t sent = 0;
+  while (sent < f.length) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), f.length - sent));
+    ssize_t got = ::pread(fd.fd, buf.data(), want, static_cast<off_t>(f.offset + sent));
+    if (got <= 0) co_return WriteOutcome{false, sent};  // file shrank: the framing is broken
+    res.body().data = buf.data();
+    res.body().size = static_cast<size_t>(got);
+    res.body().more = true;
+    stream.expires_after(std::chrono::seconds(timeout_seconds));
+    auto [ec, n] = co_await bhttp::async_write(stream, sr, kAwait);
+    if (ec && ec != bhttp::error::need_buffer) co_return WriteOutcome{false, sent};
+    sent += static_cast<uint64_t>(got);
+  }
+  res.body().data = nullptr;
+  res.body().size = 0;
+  res.body().more = false;
+  auto [ec, n] = co_await bhttp::async_write(stream, sr, kAwait);
+  co_return WriteOutcome{!ec, sent};
+}
+
+}  // namespace
+
+asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response& response,
+                                            unsigned version, bool keep_alive, bool head_request,
+                                            int timeout_seconds) {
+  stream.expires_after(std::chrono::seconds(timeout_seconds));
+  head_request = head_request || response.head_only;
+  const int status = response.status;
+  if (status < 200 || status == 204 || status == 304) {  // never a body, no Content-Length
+    bhttp::response<bhttp::empty_body> res;
+    FillStatus(res, response, version, keep_alive);
+    auto [ec, n] = co_await bhttp::async_write(stream, res, kAwait);
+    co_return WriteOutcome{!ec, 0};
+  }
+  if (response.file) {
+    co_return co_await WriteFile(stream, response, version, keep_alive, head_request,
+                                 timeout_seconds);
+  }
+  if (head_request) {
+    co_return co_await WriteHeadOnly(stream, response, response.body.size(), version, keep_alive);
+  }
+  bhttp::response<bhttp::string_body> res;
+  FillStatus(res, response, version, keep_alive);
+  res.body() = std::move(response.body);
+  res.content_length(res.body().size());
+  auto [ec, n] = co_await bhttp::async_write(stream, res, kAwait);
+  co_return WriteOutcome{!ec, res.body().size()};
+}
+
+}  // namespace bg::http::internal

@@ -1,0 +1,196 @@
+// One connection: read a request head (bounded), ask the Router for an Exchange, stream the body
+// into it piece by piece, write its Response, and loop while the connection is kept alive.
+#include "http/session.hpp"
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <limits>
+#include <vector>
+
+namespace bg::http::internal {
+namespace {
+
+namespace bhttp = beast::http;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+constexpr size_t kBodyPiece = 128 * 1024;
+// After an early response with body bytes still in flight, read and discard for a while before
+// closing, so that the client sees the response instead of a connection reset.
+constexpr size_t kDrainLimit = 4 << 20;
+constexpr auto kDrainTime = std::chrono::seconds(2);
+
+bool IsParseError(const beast::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+Response InternalError() { return Response::Text(500, "text/plain", "internal error\n"); }
+
+}  // namespace
+
+void Session::Launch(tcp::socket socket, ServerShared* shared) {
+  std::shared_ptr<Session> self(new Session(std::move(socket), shared));
+  {
+    std::lock_guard<std::mutex> lock(shared->mu);
+    self->id_ = shared->next_id++;
+    shared->sessions[self->id_] = self;
+  }
+  asio::co_spawn(
+      self->stream_.get_executor(), [self]() -> asio::awaitable<void> { co_await self->Run(); },
+      [](std::exception_ptr) {});
+}
+
+Session::Session(tcp::socket socket, ServerShared* shared)
+    : stream_(std::move(socket)), shared_(shared) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_ = ep.address().to_string();
+}
+
+Session::~Session() {
+  std::lock_guard<std::mutex> lock(shared_->mu);
+  shared_->sessions.erase(id_);
+  shared_->cv.notify_all();
+}
+
+void Session::Shutdown() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->stream_.cancel();
+  });
+}
+
+asio::awaitable<void> Session::Run() {
+  while (!shared_->stopping.load()) {
+    if (!co_await ServeOne()) break;
+  }
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (unread_body_ && !ec) {
+    // Lingering close: discard what the client is still sending, bounded in time and bytes.
+    std::vector<char> sink(64 * 1024);
+    size_t drained = 0;
+    stream_.expires_after(kDrainTime);
+    while (drained < kDrainLimit) {
+      auto [rec, n] = co_await stream_.async_read_some(asio::buffer(sink), kAwait);
+      if (rec) break;
+      drained += n;
+    }
+  }
+  stream_.close();
+}
+
+asio::awaitable<bool> Session::SendSimple(int status, std::string body, unsigned version) {
+  Response r = Response::Text(status, "text/plain", std::move(body));
+  WriteOutcome out =
+      co_await WriteResponse(stream_, r, version, /*keep_alive=*/false,
+                             /*head_request=*/false, shared_->options.idle_timeout_seconds);
+  (void)out;
+  co_return false;
+}
+
+asio::awaitable<bool> Session::ServeOne() {
+  const auto timeout = std::chrono::seconds(shared_->options.idle_timeout_seconds);
+  idle_ = true;
+  bhttp::request_parser<bhttp::buffer_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(
+      shared_->options.header_limit, std::numeric_limits<std::uint32_t>::max())));
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Exchanges enforce their own
+  stream_.expires_after(timeout);
+  {
+    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAwait);
+    idle_ = false;
+    if (ec == bhttp::error::header_limit) {
+      co_return co_await SendSimple(431, "request header fields too large\n", 11);
+    }
+    if (ec && IsParseError(ec)) co_return co_await SendSimple(400, "bad request\n", 11);
+    if (ec) co_return false;  // closed, timed out or canceled
+  }
+
+  auto& req = parser.get();
+  RequestHead head;
+  head.method = std::string(req.method_string());
+  head.target = std::string(req.target());
+  for (const auto& field : req) {
+    head.headers.push_back(Header{std::string(field.name_string()), std::string(field.value())});
+  }
+  if (auto cl = parser.content_length()) head.content_length = *cl;
+  head.remote_address = remote_;
+  const unsigned version = req.version();
+  const bool head_request = req.method() == bhttp::verb::head;
+  bool keep_alive = req.keep_alive();
+
+  std::unique_ptr<Exchange> exchange;
+  std::optional<Response> response;
+  try {
+    exchange = shared_->router->Route(head);
+  } catch (const std::exception&) {
+    response = InternalError();
+  }
+  if (!response && !exchange) response = Response::Text(404, "text/plain", "not found\n");
+
+  if (!response && !parser.is_done()) {
+    auto expect = req[bhttp::field::expect];
+    if (version >= 11 && beast::iequals(expect, "100-continue")) {
+      bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, version);
+      stream_.expires_after(timeout);
+      auto [ec, n] = co_await bhttp::async_write(stream_, cont, kAwait);
+      if (ec) co_return false;
+    }
+    std::vector<char> piece(kBodyPiece);
+    while (!parser.is_done()) {
+      req.body().data = piece.data();
+      req.body().size = piece.size();
+      stream_.expires_after(timeout);
+      auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kAwait);
+      if (ec == bhttp::error::need_buffer) ec = {};
+      const size_t got = piece.size() - req.body().size;
+      if (got > 0) {
+        try {
+          response = exchange->OnBody(std::string_view(piece.data(), got));
+        } catch (const std::exception&) {
+          response = InternalError();
+        }
+        if (response) break;
+      }
+      if (ec && IsParseError(ec)) co_return co_await SendSimple(400, "bad request body\n", version);
+      if (ec) co_return false;
+    }
+  }
+  if (!response) {
+    try {
+      response = exchange->Finish();
+    } catch (const std::exception&) {
+      response = InternalError();
+    }
+  }
+
+  if (!parser.is_done()) {
+    keep_alive = false;
+    unread_body_ = true;
+  }
+  for (const Header& h : response->headers) {
+    if (HeaderNameEquals(h.name, "Connection") && beast::iequals(h.value, "close")) {
+      keep_alive = false;
+    }
+  }
+  if (shared_->stopping.load()) keep_alive = false;
+
+  const int status = response->status;
+  WriteOutcome out = co_await WriteResponse(stream_, *response, version, keep_alive, head_request,
+                                            shared_->options.idle_timeout_seconds);
+  if (shared_->options.access_log) {
+    try {
+      shared_->options.access_log(head, status, out.body_bytes);
+    } catch (const std::exception&) {
+    }
+  }
+  co_return out.ok&& keep_alive;
+}
+
+}  // namespace bg::http::internal

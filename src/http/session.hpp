@@ -1,0 +1,93 @@
+// Internal to http/: the pieces Server is made of (not part of the module's interface).
+//
+//   listener.cpp        accept loop; enforces max_connections
+//   session.cpp         one connection: read head -> Router -> stream body -> write response, loop
+//   response_writer.cpp writes a Response (string or file body, HEAD) with Content-Length
+//   server.cpp          Server::Impl: io_context threads, Start/Stop
+//
+// Each connection runs as one coroutine on its own strand. ServerShared is owned by Server::Impl
+// and outlives every session; its members are thread-safe as documented below.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "http/message.hpp"
+#include "http/server.hpp"
+
+namespace bg::http::internal {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class Session;
+
+// State shared by the listener, the sessions and Server::Impl.
+struct ServerShared {
+  ServerOptions options;
+  Router* router = nullptr;
+
+  std::atomic<bool> stopping{false};
+
+  // Live sessions (guarded by mu); cv is notified whenever one ends.
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t next_id = 0;
+  std::unordered_map<uint64_t, std::weak_ptr<Session>> sessions;
+
+  int live_count() {
+    std::lock_guard<std::mutex> lock(mu);
+    return static_cast<int>(sessions.size());
+  }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  // Registers the session and starts its coroutine on the socket's (strand) executor.
+  static void Launch(tcp::socket socket, ServerShared* shared);
+  ~Session();
+
+  // Asks the session to finish: an idle connection closes at once, a busy one after its
+  // current response. Safe to call from any thread.
+  void Shutdown();
+
+ private:
+  Session(tcp::socket socket, ServerShared* shared);
+  asio::awaitable<void> Run();
+  // One request/response exchange; returns false when the connection must close.
+  asio::awaitable<bool> ServeOne();
+  asio::awaitable<bool> SendSimple(int status, std::string body, unsigned version);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  ServerShared* shared_;
+  uint64_t id_ = 0;
+  std::string remote_;
+  bool unread_body_ = false;  // the last request's body was not read to its end
+  bool idle_ = true;          // waiting for the next request head (only touched on the strand)
+};
+
+// Writes `response` to `stream`. Content-Length is computed here (the full length even when no
+// body is sent: HEAD). Returns the number of body bytes sent, or an error when the connection
+// is no longer usable. `keep_alive` decides the Connection header.
+struct WriteOutcome {
+  bool ok = false;
+  uint64_t body_bytes = 0;
+};
+asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response& response,
+                                            unsigned version, bool keep_alive, bool head_request,
+                                            int timeout_seconds);
+
+// Accepts connections until the acceptor is closed.
+asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared);
+
+}  // namespace bg::http::internal

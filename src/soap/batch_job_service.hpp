@@ -1,0 +1,70 @@
+// BatchJobService operations: mutate (ADD creates jobs, SET status=CANCELING cancels), get
+// (Selector) and query (AWQL), each writing its response body element (<mutateResponse
+// xmlns=…>, <getResponse …>, <queryResponse …>) or returning the ApiErrors of a fault.
+//
+// mutate is all-or-nothing like the real service: every operation is checked first and any error
+// fails the whole request (all errors listed in one fault); only then are jobs created (one
+// JobStore::CreateJobs call, in request order) and cancels requested. Error choices (all real
+// enum values of the v201702 schema):
+//   no operations            -> NotEmptyError.EMPTY_LIST @ operations
+//   missing operator         -> RequiredError.REQUIRED @ operations[i].operator
+//   REMOVE                   -> OperatorError.OPERATOR_NOT_SUPPORTED @ operations[i].operator
+//   SET without operand / id -> RequiredError.REQUIRED @ operations[i].operand(.id)
+//   SET status != CANCELING  -> BatchJobError.INVALID_STATE_CHANGE @ operations[i].operand.status
+//   SET on a job that is not AWAITING_FILE/ACTIVE (or twice in one request) -> the same
+//   unknown or other customer's job -> IdError.NOT_FOUND @ operations[i].operand.id (identical)
+// ADD ignores whatever (read-only) fields the operand carries, and accepts a missing operand.
+// validateOnly=true checks everything and returns an empty rval without changing anything.
+//
+// Holds non-owning pointers; thread-safe as long as JobStore and Scheduler are.
+#pragma once
+
+#include <cstdint>
+#include <pugixml.hpp>
+#include <string>
+
+#include "common/signed_url.hpp"
+#include "common/status.hpp"
+#include "engine/scheduler.hpp"
+#include "soap/response.hpp"
+#include "soap/selector.hpp"
+#include "store/job_store.hpp"
+
+namespace bg::soap {
+
+// Who is calling and how to render URLs.
+struct CallContext {
+  std::string version;      // of the endpoint
+  std::string customer_id;  // digits only
+  bool validate_only = false;
+  RenderContext render;
+};
+
+// The "ACTIVE at least once" rule (see the .cpp): the status `get` reports for `job`, and
+// whether that report must be remembered with JobStore::MarkActiveReported.
+struct ReportedStatus {
+  model::JobStatus status = model::JobStatus::kUnknown;
+  bool mark_active_reported = false;
+};
+ReportedStatus ReportStatus(const model::BatchJob& job);
+
+class BatchJobService {
+ public:
+  BatchJobService(store::JobStore* store, engine::Scheduler* scheduler)
+      : store_(store), scheduler_(scheduler) {}
+
+  // `request` is the <mutate>/<get>/<query> element; the response element is appended to *out.
+  Status Mutate(const CallContext& ctx, pugi::xml_node request, std::string* out);
+  Status Get(const CallContext& ctx, pugi::xml_node request, std::string* out);
+  Status Query(const CallContext& ctx, pugi::xml_node request, std::string* out);
+
+ private:
+  // get and query share this: validate, list the customer's jobs, select, render.
+  Status RunSelector(const CallContext& ctx, const Selector& selector,
+                     std::string_view response_element, std::string* out);
+
+  store::JobStore* store_;
+  engine::Scheduler* scheduler_;
+};
+
+}  // namespace bg::soap

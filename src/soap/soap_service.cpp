@@ -1,0 +1,125 @@
+#include "soap/soap_service.hpp"
+
+#include <cctype>
+#include <utility>
+
+#include "common/clock.hpp"
+#include "common/xml_writer.hpp"
+#include "model/job.hpp"
+#include "soap/auth.hpp"
+#include "soap/batch_job_service.hpp"
+#include "soap/envelope.hpp"
+#include "soap/fault.hpp"
+#include "soap/response.hpp"
+
+namespace bg::soap {
+namespace {
+
+constexpr std::string_view kApiPrefix = "/api/adwords/";
+
+// /api/adwords/{group}/{version}/{service}
+struct ServicePath {
+  std::string group, version, service;
+};
+
+std::optional<ServicePath> ParsePath(std::string_view path) {
+  if (!path.starts_with(kApiPrefix)) return std::nullopt;
+  path.remove_prefix(kApiPrefix.size());
+  std::string parts[3];
+  for (int i = 0; i < 3; ++i) {
+    size_t slash = path.find('/');
+    if ((i < 2) == (slash == std::string_view::npos)) return std::nullopt;
+    parts[i] = std::string(path.substr(0, slash));
+    if (parts[i].empty()) return std::nullopt;
+    path = i < 2 ? path.substr(slash + 1) : std::string_view();
+  }
+  return ServicePath{parts[0], parts[1], parts[2]};
+}
+
+// "v" followed by six digits: a version of the AdWords API, supported or not.
+bool LooksLikeVersion(std::string_view v) {
+  if (v.size() != 7 || v[0] != 'v') return false;
+  for (char c : v.substr(1)) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+std::string BaseUrl(const SoapOptions& options, const http::RequestHead& head) {
+  std::string base = options.public_base_url;
+  if (base.empty()) {
+    base = (head.secure ? "https://" : "http://") +
+           std::string(head.Get("Host").value_or("localhost"));
+  }
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+http::Response NotFound() { return http::Response::Text(404, "text/plain", "not found\n"); }
+
+}  // namespace
+
+SoapService::SoapService(SoapOptions options, store::JobStore* store, engine::Scheduler* scheduler,
+                         const UrlSigner* signer)
+    : options_(std::move(options)), store_(store), scheduler_(scheduler), signer_(signer) {}
+
+std::unique_ptr<http::Exchange> SoapService::Route(const http::RequestHead& head) {
+  if (!head.path().starts_with(kApiPrefix)) return nullptr;
+  return http::MakeBuffered(
+      head, options_.max_request_bytes,
+      [this](const http::RequestHead& h, const std::string& body) { return Handle(h, body); });
+}
+
+http::Response SoapService::Handle(const http::RequestHead& head, const std::string& body) {
+  const int64_t start_ms = NowMs();
+  std::optional<ServicePath> sp = ParsePath(head.path());
+  if (!sp || sp->group != "cm" || sp->service != kServiceName || !LooksLikeVersion(sp->version)) {
+    return NotFound();
+  }
+  if (head.method == "GET" || head.method == "HEAD") return NotFound();  // ?wsdl: later task
+  if (head.method != "POST") {
+    return http::Response::Text(405, "text/plain", "method not allowed\n").Set("Allow", "POST");
+  }
+  if (body.size() > options_.max_request_bytes) {
+    return http::Response::Text(413, "text/plain", "request body too large\n");
+  }
+
+  Result<Envelope> env = ParseEnvelope(body);
+  if (!env.ok()) return FaultFromStatus({sp->version, "", 1, start_ms}, env.status());
+  const std::string& method = env->method;
+  if (method != "mutate" && method != "get" && method != "query") {
+    return ClientFault("Unmarshalling Error: unexpected element (local:\"" + method +
+                       "\"). Expected elements are <get>,<mutate>,<query>");
+  }
+  ResponseHeaderInfo info{sp->version, method, 1, start_ms};
+  if (method == "mutate") {
+    info.operations = static_cast<int64_t>(Children(env->operation, "operations").size());
+  }
+  if (!model::IsSupportedVersion(sp->version)) {
+    return ApiFault(info, {ApiError::Make("RequestError", "UNSUPPORTED_VERSION", "", sp->version)});
+  }
+  Result<std::string> customer = Authenticate(head, env->header);
+  if (!customer.ok()) return FaultFromStatus(info, customer.status());
+
+  CallContext ctx;
+  ctx.version = sp->version;
+  ctx.customer_id = std::move(customer).value();
+  ctx.validate_only = env->header.validate_only;
+  ctx.render = RenderContext{signer_, BaseUrl(options_, head), options_.disk_quota_kb};
+
+  BatchJobService service(store_, scheduler_);
+  std::string payload;
+  Status s = method == "mutate" ? service.Mutate(ctx, env->operation, &payload)
+             : method == "get"  ? service.Get(ctx, env->operation, &payload)
+                                : service.Query(ctx, env->operation, &payload);
+  if (!s.ok()) return FaultFromStatus(info, s);
+
+  std::string out;
+  xml::XmlWriter w(&out);
+  WriteEnvelopeStart(w, &info);
+  w.Raw(payload);
+  w.EndAll();
+  return SoapHttpResponse(200, std::move(out));
+}
+
+}  // namespace bg::soap

@@ -1,0 +1,34 @@
+// Internal to store/: the SQLite schema of the jobs table and the mapping between a jobs row and
+// model::BatchJob. Kept apart from job_store.cpp so the SQL layout lives in one place.
+// Plain functions; callers hold the Db mutex (inside a Txn or a lock on db.mutex()).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/sqlite.hpp"
+#include "common/status.hpp"
+#include "model/job.hpp"
+
+namespace bg::store::internal {
+
+inline constexpr int kSchemaVersion = 1;
+// First job id handed out is kJobIdBase + 1 (a realistic 10-digit AdWords-like id).
+inline constexpr int64_t kJobIdBase = 1000000000;
+
+// Creates the tables when missing; refuses a database written by a newer schema.
+Status EnsureSchema(sqlite::Db& db);
+
+// "SELECT <every job column> FROM jobs" (append a WHERE/ORDER BY clause).
+std::string_view SelectJobsSql();
+model::BatchJob RowToJob(const sqlite::Stmt& row);
+
+// Encodes ApiError::extra (name/value pairs) as one text column and back.
+std::string EncodeExtra(const ApiError& e);
+void DecodeExtra(std::string_view text, ApiError* e);
+
+// Digits only (dashes and spaces removed): "123-456-7890" -> "1234567890". Empty when the
+// input holds any other character (callers treat that as an unknown customer).
+std::string NormalizeCustomerId(std::string_view customer_id);
+
+}  // namespace bg::store::internal

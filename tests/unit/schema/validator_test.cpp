@@ -1,0 +1,189 @@
+#include "schema/validator.hpp"
+
+#include <gtest/gtest.h>
+
+namespace bg::schema {
+namespace {
+
+const Registry& Reg() {
+  const Registry* r = Registry::Get("v201702");
+  EXPECT_NE(r, nullptr);
+  return *r;
+}
+
+model::Operation Op(int64_t index, std::string type, std::string op, model::Node operand) {
+  model::Operation o;
+  o.index = index;
+  o.node.set_type(std::move(type));
+  if (!op.empty()) o.node.Set("operator", std::move(op));
+  o.node.SetChild("operand", std::move(operand));
+  return o;
+}
+
+model::Node Budget(std::string name = "b1", int64_t micros = 50000000) {
+  model::Node b("Budget");
+  b.Set("budgetId", "-1");
+  b.Set("name", std::move(name));
+  model::Node m("Money");
+  m.SetInt("microAmount", micros);
+  b.SetChild("amount", m);
+  b.Set("deliveryMethod", "STANDARD");
+  return b;
+}
+
+std::string Show(const std::vector<ApiError>& errors) {
+  std::string out;
+  for (const auto& e : errors) {
+    out += e.ErrorString() + "@" + e.field_path + "(" + e.trigger + ");";
+  }
+  return out;
+}
+
+TEST(Validate, ValidBudgetAddHasNoErrorsAndLosesReadOnlyFields) {
+  model::Node b = Budget();
+  b.SetInt("referenceCount", 3);
+  b.Set("status", "REMOVED");
+  auto op = Op(0, "BudgetOperation", "ADD", b);
+  EXPECT_EQ(Show(Validate(Reg(), op)), "");
+  const model::Node* operand = op.operand();
+  EXPECT_FALSE(operand->Has("referenceCount"));
+  EXPECT_FALSE(operand->Has("status"));
+  EXPECT_EQ(operand->Int("budgetId"), -1);
+  EXPECT_TRUE(operand->Has("amount"));
+}
+
+TEST(Validate, ReadOnlyPerOperatorButTemporaryIdsStay) {
+  model::Node c("Campaign");
+  c.Set("id", "-2");
+  c.Set("name", "c1");
+  c.Set("servingStatus", "SERVING");
+  c.Set("advertisingChannelType", "SEARCH");
+  auto add = Op(0, "CampaignOperation", "ADD", c);
+  EXPECT_EQ(Show(Validate(Reg(), add)), "");
+  EXPECT_EQ(add.operand()->Int("id"), -2);  // read-only for ADD, but a (temporary) id
+  EXPECT_FALSE(add.operand()->Has("servingStatus"));
+  EXPECT_TRUE(add.operand()->Has("advertisingChannelType"));
+
+  c.Set("id", "123");
+  auto set = Op(1, "CampaignOperation", "SET", c);
+  EXPECT_EQ(Show(Validate(Reg(), set)), "");
+  EXPECT_EQ(set.operand()->Int("id"), 123);
+  EXPECT_FALSE(set.operand()->Has("advertisingChannelType"));  // read-only for SET
+}
+
+TEST(Validate, MissingOperatorAndOperand) {
+  model::Operation op;
+  op.index = 3;
+  op.node.set_type("BudgetOperation");
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "RequiredError.REQUIRED@operations[3].operator();"
+            "RequiredError.REQUIRED@operations[3].operand();");
+}
+
+TEST(Validate, RequiredFieldsPerOperatorInNestedValues) {
+  model::Node agc("BiddableAdGroupCriterion");
+  model::Node kw("Keyword");
+  kw.Set("matchType", "BROAD");
+  agc.SetChild("criterion", kw);
+  auto add = Op(7, "AdGroupCriterionOperation", "ADD", agc);
+  EXPECT_EQ(Show(Validate(Reg(), add)),
+            "RequiredError.REQUIRED@operations[7].operand.adGroupId();"
+            "RequiredError.REQUIRED@operations[7].operand.criterion.text();");
+
+  model::Node rm("BiddableAdGroupCriterion");
+  rm.Set("adGroupId", "5");
+  rm.SetChild("criterion", model::Node("Keyword"));
+  auto remove = Op(8, "AdGroupCriterionOperation", "REMOVE", rm);
+  EXPECT_EQ(Show(Validate(Reg(), remove)),
+            "RequiredError.REQUIRED@operations[8].operand.criterion.id();");
+}
+
+TEST(Validate, StringLength) {
+  auto too_long = Op(0, "BudgetOperation", "ADD", Budget(std::string(256, 'x')));
+  EXPECT_EQ(
+      Show(Validate(Reg(), too_long)),
+      "StringLengthError.TOO_LONG@operations[0].operand.name(" + std::string(256, 'x') + ");");
+  // Budget.name counts bytes: 128 two-byte characters are 256 bytes.
+  std::string accents;
+  for (int i = 0; i < 128; ++i) accents += "\xC3\xA9";
+  auto bytes = Op(1, "BudgetOperation", "ADD", Budget(accents));
+  EXPECT_EQ(Show(Validate(Reg(), bytes)),
+            "StringLengthError.TOO_LONG@operations[1].operand.name(" + accents + ");");
+  // ...after trimming.
+  auto blank = Op(2, "BudgetOperation", "ADD", Budget("   "));
+  EXPECT_EQ(Show(Validate(Reg(), blank)),
+            "StringLengthError.TOO_SHORT@operations[2].operand.name(   );");
+  auto fits = Op(3, "BudgetOperation", "ADD", Budget(" " + std::string(255, 'x') + " "));
+  EXPECT_EQ(Show(Validate(Reg(), fits)), "");
+
+  model::Node c("Campaign");
+  c.Set("name", "");
+  auto empty_name = Op(4, "CampaignOperation", "ADD", c);
+  EXPECT_EQ(Show(Validate(Reg(), empty_name)),
+            "StringLengthError.TOO_SHORT@operations[4].operand.name();");
+}
+
+TEST(Validate, RangeOnMoney) {
+  auto op = Op(5, "BudgetOperation", "ADD", Budget("b", 0));
+  EXPECT_EQ(Show(Validate(Reg(), op)), "RangeError.TOO_LOW@operations[5].operand.amount(0);");
+}
+
+TEST(Validate, UnknownEnumValueAndBadLexicalForms) {
+  model::Node b = Budget();
+  b.Set("deliveryMethod", "FAST");
+  b.Set("budgetId", "-1x");
+  auto op = Op(0, "BudgetOperation", "ADD", b);
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "RequestError.INVALID_INPUT@operations[0].operand.budgetId(-1x);"
+            "RequestError.INVALID_INPUT@operations[0].operand.deliveryMethod(FAST);");
+
+  auto bad_operator = Op(1, "BudgetOperation", "MERGE", Budget());
+  EXPECT_EQ(Show(Validate(Reg(), bad_operator)),
+            "RequestError.INVALID_INPUT@operations[1].operator(MERGE);");
+}
+
+TEST(Validate, OperatorNotSupportedByTheOperationType) {
+  model::Node c("Campaign");
+  c.Set("id", "1");
+  auto op = Op(2, "CampaignOperation", "REMOVE", c);
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "OperatorError.OPERATOR_NOT_SUPPORTED@operations[2].operator();");
+}
+
+TEST(Validate, RepeatedFieldsAreIndexedInPaths) {
+  model::Node ag("AdGroup");
+  ag.Set("campaignId", "-2");
+  model::Node bsc("BiddingStrategyConfiguration");
+  model::Node ok_bid("CpcBid");
+  model::Node m1("Money");
+  m1.Set("microAmount", "10");
+  ok_bid.SetChild("bid", m1);
+  bsc.AddChild("bids", ok_bid);
+  model::Node bad_bid("CpcBid");
+  model::Node m2("Money");
+  m2.Set("microAmount", "ten");
+  bad_bid.SetChild("bid", m2);
+  bsc.AddChild("bids", bad_bid);
+  ag.SetChild("biddingStrategyConfiguration", bsc);
+  auto op = Op(9, "AdGroupOperation", "ADD", ag);
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "RequestError.INVALID_INPUT@operations[9].operand.biddingStrategyConfiguration."
+            "bids[1].bid.microAmount(ten);");
+}
+
+TEST(Validate, CollectionSize) {
+  model::Node ad("ExpandedTextAd");
+  ad.Set("headlinePart1", "h1");
+  ad.Set("headlinePart2", "h2");
+  ad.Set("description", "d");
+  for (int i = 0; i < 11; ++i) ad.Add("finalUrls", "http://example.com/" + std::to_string(i));
+  model::Node aga("AdGroupAd");
+  aga.Set("adGroupId", "-3");
+  aga.SetChild("ad", ad);
+  auto op = Op(0, "AdGroupAdOperation", "ADD", aga);
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "CollectionSizeError.TOO_MANY@operations[0].operand.ad.finalUrls();");
+}
+
+}  // namespace
+}  // namespace bg::schema
