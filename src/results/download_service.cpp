@@ -6,26 +6,15 @@
 
 #include "common/clock.hpp"
 #include "common/xml_writer.hpp"
+#include "http/storage_error.hpp"
 
 namespace bg::results {
 namespace {
 
 constexpr std::string_view kResultsPrefix = "/batchjob/results/";
 
-// Cloud Storage XML API error body (same shape as the upload side).
-http::Response GcsError(int status, std::string_view code, std::string_view message) {
-  std::string body;
-  xml::XmlWriter w(&body);
-  w.Raw("<?xml version='1.0' encoding='UTF-8'?>");
-  w.Start("Error");
-  w.Leaf("Code", code);
-  w.Leaf("Message", message);
-  w.EndAll();
-  return http::Response::Text(status, "application/xml; charset=UTF-8", std::move(body));
-}
-
 http::Response NoSuchKey() {
-  return GcsError(404, "NoSuchKey", "The specified key does not exist.");
+  return http::StorageError(404, "NoSuchKey", "The specified key does not exist.");
 }
 
 // GET/HEAD carry no body worth reading: answer at once.
@@ -98,23 +87,24 @@ std::unique_ptr<http::Exchange> DownloadService::Route(const http::RequestHead& 
   if (!head.path().starts_with(kResultsPrefix)) return nullptr;
   const bool head_only = head.method == "HEAD";
   if (!head_only && head.method != "GET") {
-    http::Response r = GcsError(405, "MethodNotAllowed",
-                                "The specified method is not allowed against this resource.");
+    http::Response r = http::StorageError(
+        405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
     r.Set("Allow", "GET, HEAD");
     return Fixed(std::move(r));
   }
   std::optional<SignedTarget> t = ParseSignedTarget(head.target);
   if (!t || t->purpose != UrlPurpose::kDownload) return Fixed(NoSuchKey());
   if (!signer_->Verify(*t)) {
-    return Fixed(GcsError(403, "SignatureDoesNotMatch",
-                          "The request signature we calculated does not match the signature "
-                          "you provided."));
+    return Fixed(
+        http::StorageError(403, "SignatureDoesNotMatch",
+                           "The request signature we calculated does not match the signature "
+                           "you provided."));
   }
   if (t->expires_unix <= NowMs() / 1000) return Fixed(NoSuchKey());
   Result<model::BatchJob> job = store_->GetJobInternal(t->job_id);
   if (!job.ok()) {
     if (job.status().code() == StatusCode::kNotFound) return Fixed(NoSuchKey());
-    return Fixed(GcsError(500, "InternalError", "We encountered an internal error."));
+    return Fixed(http::StorageError(500, "InternalError", "We encountered an internal error."));
   }
   if (job->customer_id != t->customer_id) return Fixed(NoSuchKey());
   if (job->status != model::JobStatus::kDone && job->status != model::JobStatus::kCanceled) {
@@ -141,7 +131,7 @@ std::unique_ptr<http::Exchange> DownloadService::Route(const http::RequestHead& 
         break;
       case RangeKind::kUnsatisfiable: {
         http::Response bad =
-            GcsError(416, "InvalidRange", "The requested range cannot be satisfied.");
+            http::StorageError(416, "InvalidRange", "The requested range cannot be satisfied.");
         bad.Set("Content-Range", "bytes */" + std::to_string(size));
         return Fixed(std::move(bad));
       }

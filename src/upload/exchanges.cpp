@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/xml_writer.hpp"
+#include "http/storage_error.hpp"
 
 namespace bg::upload::internal {
 namespace {
@@ -22,7 +23,8 @@ http::Response Incomplete(int64_t stored) {
 }
 
 http::Response InternalError() {
-  return GcsError(500, "InternalError", "We encountered an internal error. Please try again.");
+  return http::StorageError(500, "InternalError",
+                            "We encountered an internal error. Please try again.");
 }
 
 class FixedExchange : public http::Exchange {
@@ -45,7 +47,7 @@ class EmptyBodyExchange : public http::Exchange {
   explicit EmptyBodyExchange(std::string message) : message_(std::move(message)) {}
   std::optional<http::Response> OnBody(std::string_view piece) override {
     if (piece.empty()) return std::nullopt;
-    return GcsError(400, "InvalidArgument", message_);
+    return http::StorageError(400, "InvalidArgument", message_);
   }
 
  private:
@@ -131,8 +133,8 @@ class ChunkExchange : public http::Exchange {
  private:
   std::optional<http::Response> Consume(std::string_view piece) {
     if (received_ + static_cast<int64_t>(piece.size()) > range_.length()) {
-      return GcsError(400, "InvalidArgument",
-                      "The request body is longer than its Content-Range says.");
+      return http::StorageError(400, "InvalidArgument",
+                                "The request body is longer than its Content-Range says.");
     }
     received_ += static_cast<int64_t>(piece.size());
     // Bytes below the stored end are already durable: Cloud Storage ignores re-sent data.
@@ -147,8 +149,8 @@ class ChunkExchange : public http::Exchange {
 
   http::Response Commit() {
     if (received_ != range_.length()) {
-      return GcsError(400, "InvalidArgument",
-                      "The request body length does not match its Content-Range.");
+      return http::StorageError(400, "InvalidArgument",
+                                "The request body length does not match its Content-Range.");
     }
     if (fd_ >= 0) {
       if (::fdatasync(fd_) != 0) return InternalError();
@@ -159,7 +161,7 @@ class ChunkExchange : public http::Exchange {
     Result<model::BatchJob> job = store_->CommitUpload(job_.id, *range_.last + 1, range_.total);
     if (!job.ok()) {
       if (job.status().code() == StatusCode::kInvalidArgument) {
-        return GcsError(400, "InvalidArgument", job.status().message());
+        return http::StorageError(400, "InvalidArgument", job.status().message());
       }
       return InternalError();
     }
@@ -204,19 +206,8 @@ class ChunkExchange : public http::Exchange {
 
 }  // namespace
 
-http::Response GcsError(int status, std::string_view code, std::string_view message) {
-  std::string body;
-  xml::XmlWriter w(&body);
-  w.Raw("<?xml version='1.0' encoding='UTF-8'?>");
-  w.Start("Error");
-  w.Leaf("Code", code);
-  w.Leaf("Message", message);
-  w.EndAll();
-  return http::Response::Text(status, "application/xml; charset=UTF-8", std::move(body));
-}
-
 http::Response NoSuchUpload() {
-  return GcsError(404, "NoSuchUpload", "No such upload session (unknown or expired).");
+  return http::StorageError(404, "NoSuchUpload", "No such upload session (unknown or expired).");
 }
 
 http::Response Complete(int64_t size) {

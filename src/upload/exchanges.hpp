@@ -21,9 +21,6 @@
 
 namespace bg::upload::internal {
 
-// <?xml version='1.0' encoding='UTF-8'?><Error><Code>…</Code><Message>…</Message></Error>
-http::Response GcsError(int status, std::string_view code, std::string_view message);
-
 // 404 for every unknown / expired / foreign upload: never reveals whether a job exists.
 http::Response NoSuchUpload();
 

@@ -1,13 +1,13 @@
 #include "upload/upload_service.hpp"
 
 #include "common/clock.hpp"
+#include "http/storage_error.hpp"
 #include "upload/content_range.hpp"
 #include "upload/exchanges.hpp"
 
 namespace bg::upload {
 namespace {
 
-using internal::GcsError;
 using internal::MakeFixed;
 using internal::NoSuchUpload;
 
@@ -37,9 +37,9 @@ class UploadService::Impl {
     if (!t || t->purpose != UrlPurpose::kUpload) return MakeFixed(NoSuchUpload());
     // Signature first, so that a forged URL learns nothing about which jobs exist.
     if (!signer_->Verify(*t)) {
-      return MakeFixed(GcsError(403, "SignatureDoesNotMatch",
-                                "The request signature we calculated does not match the "
-                                "signature you provided."));
+      return MakeFixed(http::StorageError(403, "SignatureDoesNotMatch",
+                                          "The request signature we calculated does not match the "
+                                          "signature you provided."));
     }
     if (t->expires_unix <= NowMs() / 1000) return MakeFixed(NoSuchUpload());
     Result<model::BatchJob> job = store_->GetJobInternal(t->job_id);
@@ -51,8 +51,8 @@ class UploadService::Impl {
 
     const bool is_post = head.method == "POST";
     if (!is_post && head.method != "PUT") {
-      http::Response r = GcsError(405, "MethodNotAllowed",
-                                  "The specified method is not allowed against this resource.");
+      http::Response r = http::StorageError(
+          405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
       r.Set("Allow", "POST, PUT");
       return MakeFixed(std::move(r));
     }
@@ -61,8 +61,8 @@ class UploadService::Impl {
     if (!t->upload_id) {
       if (!start) {
         return MakeFixed(
-            GcsError(400, "InvalidArgument",
-                     "Start a resumable upload with POST and x-goog-resumable: start."));
+            http::StorageError(400, "InvalidArgument",
+                               "Start a resumable upload with POST and x-goog-resumable: start."));
       }
       return Start(head, *t);
     }
@@ -77,19 +77,20 @@ class UploadService::Impl {
 
  private:
   static http::Response InternalServerError() {
-    return GcsError(500, "InternalError", "We encountered an internal error. Please try again.");
+    return http::StorageError(500, "InternalError",
+                              "We encountered an internal error. Please try again.");
   }
 
   std::unique_ptr<http::Exchange> Start(const http::RequestHead& head, const SignedTarget& t) {
     if (head.content_length && *head.content_length > 0) {
-      return MakeFixed(GcsError(400, "InvalidArgument",
-                                "A resumable upload start request must not carry a body."));
+      return MakeFixed(http::StorageError(
+          400, "InvalidArgument", "A resumable upload start request must not carry a body."));
     }
     std::string base = options_.public_base_url;
     if (base.empty()) {
       std::optional<std::string_view> host = head.Get("Host");
       if (!host || host->empty()) {
-        return MakeFixed(GcsError(400, "InvalidArgument", "Missing Host header."));
+        return MakeFixed(http::StorageError(400, "InvalidArgument", "Missing Host header."));
       }
       base = std::string(head.secure ? "https://" : "http://") + std::string(*host);
     }
@@ -107,12 +108,13 @@ class UploadService::Impl {
     if (std::optional<std::string_view> cr = head.Get("Content-Range")) {
       Result<ContentRange> parsed = ParseContentRange(*cr);
       if (!parsed.ok()) {
-        return MakeFixed(GcsError(400, "InvalidArgument", "Failed to parse Content-Range header."));
+        return MakeFixed(
+            http::StorageError(400, "InvalidArgument", "Failed to parse Content-Range header."));
       }
       range = *parsed;
     } else if (!head.content_length) {
-      return MakeFixed(GcsError(411, "MissingContentLength",
-                                "You must provide the Content-Length HTTP header."));
+      return MakeFixed(http::StorageError(411, "MissingContentLength",
+                                          "You must provide the Content-Length HTTP header."));
     } else if (*head.content_length > 0) {
       // No Content-Range: the whole upload in one request.
       const auto n = static_cast<int64_t>(*head.content_length);
@@ -123,18 +125,18 @@ class UploadService::Impl {
 
     if (range.is_query()) {
       if (head.content_length && *head.content_length > 0) {
-        return MakeFixed(
-            GcsError(400, "InvalidArgument", "Client sent query request with a non-empty body."));
+        return MakeFixed(http::StorageError(400, "InvalidArgument",
+                                            "Client sent query request with a non-empty body."));
       }
       return internal::MakeStatusQuery(store_, job_id);
     }
     if (head.content_length && static_cast<int64_t>(*head.content_length) != range.length()) {
-      return MakeFixed(
-          GcsError(400, "InvalidArgument", "Content-Length does not match the Content-Range."));
+      return MakeFixed(http::StorageError(400, "InvalidArgument",
+                                          "Content-Length does not match the Content-Range."));
     }
     if (!locks_.TryAcquire(job_id)) {
-      http::Response r =
-          GcsError(503, "ServiceUnavailable", "Another request is writing to this upload; retry.");
+      http::Response r = http::StorageError(503, "ServiceUnavailable",
+                                            "Another request is writing to this upload; retry.");
       r.Set("Retry-After", "1");
       return MakeFixed(std::move(r));
     }
@@ -147,10 +149,11 @@ class UploadService::Impl {
       return MakeFixed(internal::Complete(job->upload_stored_bytes), /*drain=*/true);
     }
     if (model::IsTerminal(job->status)) {
-      return MakeFixed(GcsError(410, "Gone", "The batch job of this upload was canceled."));
+      return MakeFixed(
+          http::StorageError(410, "Gone", "The batch job of this upload was canceled."));
     }
     if (*range.first > job->upload_stored_bytes) {
-      return MakeFixed(GcsError(
+      return MakeFixed(http::StorageError(
           400, "InvalidArgument",
           "Invalid request. The chunk starts at byte " + std::to_string(*range.first) +
               " but only " + std::to_string(job->upload_stored_bytes) + " bytes are stored."));
@@ -159,8 +162,8 @@ class UploadService::Impl {
     if ((range.total && job->upload_total && *range.total != *job->upload_total) ||
         (total && *range.last + 1 > *total) ||
         (range.total && *range.total < job->upload_stored_bytes)) {
-      return MakeFixed(GcsError(400, "InvalidArgument",
-                                "Content-Range total size does not match previous chunks."));
+      return MakeFixed(http::StorageError(
+          400, "InvalidArgument", "Content-Range total size does not match previous chunks."));
     }
     return internal::MakeChunk(store_, scheduler_, std::move(lock), std::move(job).value(), range);
   }
