@@ -14,7 +14,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libssl-dev libsqlite3-dev libexpat1-dev libpugixml-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libgtest-dev
+  # tests/compat: real third-party SOAP clients (python3-suds/zeep for /usr/bin/python3, PHP's
+  # SoapClient, gSOAP's wsdl2h/soapcpp2, Node for node-soap/node-adwords from the npm registry)
+  python3 python3-suds python3-zeep python3-requests php-cli php-soap gsoap libgsoap-dev nodejs
 )
+# Debian's nodejs comes without npm; NodeSource's nodejs bundles it (and conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 install_packages() {
   local missing=()
@@ -30,9 +35,10 @@ install_packages() {
     "${missing[@]}" >&2
 }
 
+# Build output goes to stderr, so that the first line `serve` prints on stdout is the base URL.
 build() {
   cmake --preset release -S "$root" >/dev/null
-  cmake --build "$root/build/release" --parallel "$(nproc)"
+  cmake --build "$root/build/release" --parallel "$(nproc)" >&2
 }
 
 case "$mode" in
