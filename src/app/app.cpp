@@ -5,14 +5,15 @@
 #include "app/logging.hpp"
 #include "app/router.hpp"
 #include "backend/backend.hpp"
-#include "common/signed_url.hpp"
 #include "backend/fault_injection.hpp"
+#include "common/signed_url.hpp"
 #include "engine/executor.hpp"
 #include "engine/scheduler.hpp"
 #include "http/server.hpp"
 #include "results/download_service.hpp"
 #include "soap/soap_service.hpp"
 #include "store/job_store.hpp"
+#include "store/retention.hpp"
 #include "upload/upload_service.hpp"
 
 namespace bg::app {
@@ -27,6 +28,7 @@ struct App::Parts {
   std::unique_ptr<soap::SoapService> soap;
   std::unique_ptr<upload::UploadService> upload;
   std::unique_ptr<results::DownloadService> download;
+  std::unique_ptr<store::RetentionSweeper> sweeper;
   PrefixRouter router;
   std::unique_ptr<http::Server> server;
   bool scheduler_started = false;
@@ -45,19 +47,30 @@ Status App::Start() {
   store_options.data_dir = c.data_dir;
   store_options.upload_ttl_ms = c.upload_ttl_seconds * 1000;
   store_options.results_ttl_ms = c.results_ttl_seconds * 1000;
+  store_options.upload_quota_bytes = c.upload_quota_bytes;
   BG_ASSIGN_OR_RETURN(p->store, store::JobStore::Open(store_options));
   BG_ASSIGN_OR_RETURN(UrlSigner signer, UrlSigner::LoadOrCreate(c.data_dir));
   p->signer = std::make_unique<UrlSigner>(std::move(signer));
 
-  p->backend = backend::MakeSandboxBackend();
+  backend::SandboxOptions sandbox_options;
+  sandbox_options.fixed_date = c.sandbox_fixed_date;
+  sandbox_options.seed_files = c.sandbox_seed_files;
+  p->backend = backend::MakeSandboxBackend(std::move(sandbox_options));
   backend::FaultInjectionOptions faults;
   faults.latency_us = c.faults_latency_us;
+  faults.error_rate = c.faults_error_rate;
+  faults.seed = c.faults_seed;
   if (faults.enabled()) {
     p->backend = backend::MakeFaultInjectingBackend(std::move(p->backend), faults);
   }
   BG_RETURN_IF_ERROR(p->backend->Init(p->store->db()));
   engine::ExecutorOptions exec_options;
   exec_options.batch_size = c.executor_batch_size;
+  exec_options.max_batch_ms = c.executor_max_batch_ms;
+  exec_options.retry_limit = c.executor_retry_limit;
+  exec_options.retry_base_ms = c.executor_retry_base_ms;
+  exec_options.retry_max_ms = c.executor_retry_max_ms;
+  exec_options.log = [](const std::string& line) { spdlog::warn("executor: {}", line); };
   p->executor = std::make_unique<engine::Executor>(p->store.get(), p->backend.get(), exec_options);
   p->scheduler =
       std::make_unique<engine::Scheduler>(p->store.get(), p->executor.get(), c.executor_workers);
@@ -72,9 +85,23 @@ Status App::Start() {
                                                 p->signer.get());
   upload::UploadOptions upload_options;
   upload_options.public_base_url = c.public_base_url;
+  upload_options.strict = c.upload_strict;
+  upload_options.max_chunk_bytes = c.upload_max_chunk_bytes;
+  upload_options.max_concurrent_per_customer = c.upload_max_concurrent_per_customer;
   p->upload = std::make_unique<upload::UploadService>(upload_options, p->store.get(),
                                                       p->scheduler.get(), p->signer.get());
   p->download = std::make_unique<results::DownloadService>(p->store.get(), p->signer.get());
+  p->sweeper = std::make_unique<store::RetentionSweeper>(
+      p->store.get(), std::chrono::seconds(c.retention_sweep_interval_seconds),
+      [](const Result<store::SweepStats>& r) {
+        if (!r.ok()) {
+          spdlog::warn("retention sweep failed: {}", r.status().ToString());
+        } else if (r->expired_uploads > 0 || r->expired_results > 0) {
+          spdlog::info("retention sweep: deleted {} expired uploads, {} expired results",
+                       r->expired_uploads, r->expired_results);
+        }
+      });
+  p->sweeper->Start();
 
   soap::SoapService* soap = p->soap.get();
   upload::UploadService* upload = p->upload.get();
@@ -93,6 +120,8 @@ Status App::Start() {
   server_options.threads = c.http_threads;
   server_options.header_limit = c.http_header_limit_bytes;
   server_options.idle_timeout_seconds = c.http_idle_timeout_seconds;
+  server_options.read_timeout_seconds = c.http_read_timeout_seconds;
+  server_options.min_body_rate_bytes_per_second = c.http_min_body_rate_bytes_per_second;
   server_options.max_connections = c.http_max_connections;
   server_options.shutdown_grace_seconds = c.http_shutdown_grace_seconds;
   server_options.access_log = [](const http::RequestHead& head, int status, uint64_t bytes) {
@@ -112,6 +141,7 @@ Status App::Start() {
 void App::Stop() {
   if (!parts_) return;
   if (parts_->server) parts_->server->Stop();
+  if (parts_->sweeper) parts_->sweeper->Stop();
   if (parts_->scheduler_started) parts_->scheduler->Stop();
   parts_->scheduler_started = false;
   parts_.reset();

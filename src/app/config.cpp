@@ -4,7 +4,10 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <cstdlib>
 #include <functional>
+#include <sstream>
 
 extern char** environ;
 
@@ -40,10 +43,38 @@ Setter IntKey(T Config::*field, int64_t min, int64_t max) {
   };
 }
 
+Setter RateKey(double Config::*field) {
+  return [field](Config& c, const std::string& text) -> std::optional<std::string> {
+    std::string t = Trim(text);
+    char* end = nullptr;
+    double v = t.empty() ? -1 : std::strtod(t.c_str(), &end);
+    if (t.empty() || end != t.c_str() + t.size() || !(v >= 0.0 && v <= 1.0)) {
+      return "a number in [0, 1]";
+    }
+    c.*field = v;
+    return std::nullopt;
+  };
+}
+
 Setter StringKey(std::string Config::*field, bool allow_empty) {
   return [field, allow_empty](Config& c, const std::string& text) -> std::optional<std::string> {
     if (!allow_empty && text.empty()) return "a non-empty string";
     c.*field = text;
+    return std::nullopt;
+  };
+}
+
+Setter BoolKey(bool Config::*field) {
+  return [field](Config& c, const std::string& text) -> std::optional<std::string> {
+    std::string t = Trim(text);
+    for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (t == "true" || t == "1") {
+      c.*field = true;
+    } else if (t == "false" || t == "0") {
+      c.*field = false;
+    } else {
+      return "true or false";
+    }
     return std::nullopt;
   };
 }
@@ -67,6 +98,27 @@ std::optional<std::string> SetBaseUrl(Config& c, const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<std::string> SetSandboxFixedDate(Config& c, const std::string& text) {
+  std::string t = Trim(text);
+  bool ok = t.empty() || (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos);
+  if (!ok) return "empty or a date as yyyyMMdd";
+  c.sandbox_fixed_date = t;
+  return std::nullopt;
+}
+
+std::optional<std::string> SetSandboxSeedFiles(Config& c, const std::string& text) {
+  c.sandbox_seed_files.clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string path = Trim(text.substr(start, comma - start));
+    if (!path.empty()) c.sandbox_seed_files.push_back(path);
+    start = comma + 1;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> SetLogLevel(Config& c, const std::string& text) {
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   std::string t = Trim(text);
@@ -87,15 +139,32 @@ const std::vector<KeyDef>& Keys() {
       {"http.threads", IntKey(&Config::http_threads, 1, 256)},
       {"http.header_limit_bytes", IntKey(&Config::http_header_limit_bytes, 1024, 1 << 20)},
       {"http.idle_timeout_seconds", IntKey(&Config::http_idle_timeout_seconds, 1, 86400)},
+      {"http.read_timeout_seconds", IntKey(&Config::http_read_timeout_seconds, 1, 86400)},
+      {"http.min_body_rate_bytes_per_second",
+       IntKey(&Config::http_min_body_rate_bytes_per_second, 0, 1LL << 40)},
       {"http.max_connections", IntKey(&Config::http_max_connections, 1, 1000000)},
       {"http.shutdown_grace_seconds", IntKey(&Config::http_shutdown_grace_seconds, 0, 3600)},
       {"soap.max_request_bytes", IntKey(&Config::soap_max_request_bytes, 1024, 1LL << 32)},
-      {"soap.disk_quota_kb", IntKey(&Config::soap_disk_quota_kb, 0, 1LL << 40)},
-      {"upload.ttl_seconds", IntKey(&Config::upload_ttl_seconds, 60, 365LL * 24 * 3600)},
-      {"results.ttl_seconds", IntKey(&Config::results_ttl_seconds, 60, 365LL * 24 * 3600)},
+      {"upload.ttl_seconds", IntKey(&Config::upload_ttl_seconds, 1, 365LL * 24 * 3600)},
+      {"upload.quota_bytes", IntKey(&Config::upload_quota_bytes, 1024, 1LL << 50)},
+      {"upload.strict", BoolKey(&Config::upload_strict)},
+      {"upload.max_chunk_bytes", IntKey(&Config::upload_max_chunk_bytes, 1024, 1LL << 50)},
+      {"upload.max_concurrent_per_customer",
+       IntKey(&Config::upload_max_concurrent_per_customer, 1, 100000)},
+      {"results.ttl_seconds", IntKey(&Config::results_ttl_seconds, 1, 365LL * 24 * 3600)},
+      {"retention.sweep_interval_seconds",
+       IntKey(&Config::retention_sweep_interval_seconds, 1, 86400)},
       {"executor.batch_size", IntKey(&Config::executor_batch_size, 1, 100000)},
       {"executor.workers", IntKey(&Config::executor_workers, 1, 64)},
+      {"executor.max_batch_ms", IntKey(&Config::executor_max_batch_ms, 1, 600'000)},
+      {"executor.retry_limit", IntKey(&Config::executor_retry_limit, 0, 100)},
+      {"executor.retry_base_ms", IntKey(&Config::executor_retry_base_ms, 0, 600'000)},
+      {"executor.retry_max_ms", IntKey(&Config::executor_retry_max_ms, 0, 3'600'000)},
       {"faults.latency_us", IntKey(&Config::faults_latency_us, 0, 10'000'000)},
+      {"faults.error_rate", RateKey(&Config::faults_error_rate)},
+      {"faults.seed", IntKey(&Config::faults_seed, 0, INT64_MAX)},
+      {"sandbox.fixed_date", SetSandboxFixedDate},
+      {"sandbox.seed_files", SetSandboxSeedFiles},
       {"log.level", SetLogLevel},
   };
   return keys;
@@ -145,6 +214,10 @@ Status ApplyTable(Config& c, const toml::table& table, const std::string& prefix
       text = std::to_string(node.as_integer()->get());
     } else if (node.is_boolean()) {
       text = node.as_boolean()->get() ? "true" : "false";
+    } else if (node.is_floating_point()) {
+      std::ostringstream os;
+      os << node.as_floating_point()->get();
+      text = os.str();
     } else {
       if (FindKey(key) == nullptr) {
         return InvalidArgument("unknown config key '" + key + "' (" + origin + ")");
@@ -235,6 +308,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
   for (const auto& [key, value] : sources.flags) {
     BG_RETURN_IF_ERROR(Apply(c, key, value, "command line"));
   }
+  c.soap_disk_quota_kb = c.upload_quota_bytes / 1024;
   return c;
 }
 

@@ -30,22 +30,42 @@ struct Config {
   int http_threads = 2;
   uint64_t http_header_limit_bytes = 16 * 1024;
   int http_idle_timeout_seconds = 120;
+  int http_read_timeout_seconds = 30;                   // a whole head; a body's grace period
+  uint64_t http_min_body_rate_bytes_per_second = 1024;  // 0: off
   int http_max_connections = 1024;
   int http_shutdown_grace_seconds = 10;
 
   // [soap]
   uint64_t soap_max_request_bytes = 16 << 20;
+  // Not a key of its own: upload_quota_bytes / 1024, set by LoadConfig (the quota that
+  // diskUsageQuotaBalance is reported against).
   int64_t soap_disk_quota_kb = 1024 * 1024;
 
   // [upload] / [results]
   int64_t upload_ttl_seconds = 7LL * 24 * 3600;
+  int64_t upload_quota_bytes = 1LL << 30;       // pending upload bytes per customer
+  bool upload_strict = false;                   // Cloud Storage's exact 256 KiB chunk rules
+  int64_t upload_max_chunk_bytes = 1LL << 30;   // largest body of one upload request
+  int upload_max_concurrent_per_customer = 16;  // chunks in flight per customer, then 503
   int64_t results_ttl_seconds = 30LL * 24 * 3600;
+  // [retention]
+  int64_t retention_sweep_interval_seconds = 600;  // how often expired files are deleted
 
   // [executor]
   int executor_batch_size = 200;
   int executor_workers = 1;
+  int executor_max_batch_ms = 500;    // a batch also commits once it has run this long
+  int executor_retry_limit = 5;       // retries of a transiently failing operation
+  int executor_retry_base_ms = 100;   // first backoff; doubles per retry, with jitter
+  int executor_retry_max_ms = 10000;  // backoff cap
   // [faults]
-  int64_t faults_latency_us = 0;  // delay before every operation (testing)
+  int64_t faults_latency_us = 0;   // delay before every operation (testing)
+  double faults_error_rate = 0.0;  // share of attempts failing transiently (testing)
+  uint64_t faults_seed = 1;        // makes the injected failures reproducible
+
+  // [sandbox] (docs/sandbox.md)
+  std::string sandbox_fixed_date;               // "yyyyMMdd" the sandbox uses as today; "" = clock
+  std::vector<std::string> sandbox_seed_files;  // key: seed_files = "a.xml,b.xml"; loaded at start
 
   // [log]
   std::string log_level = "info";  // trace, debug, info, warn, error, critical, off

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/sqlite.hpp"
 #include "common/status.hpp"
@@ -25,11 +26,26 @@ struct ExecContext {
   std::string customer_id;
   const schema::Registry* registry = nullptr;
   int64_t now_ms = 0;
-  // The operation as uploaded, before schema::Validate stripped read-only fields (nullable).
+  // The operation exactly as uploaded (nullable). schema::Validate no longer changes operations,
+  // so this equals the operation passed to Apply; kept for backends that rewrite operands.
   // The sandbox reads temporary ids from it: Campaign.id and AdGroup.id are read-only for ADD
   // in the schema, yet a negative value there is how a client defines a temp id (reference §5.2).
   const model::Operation* uploaded = nullptr;
+  // 0 on the first Apply() of an operation, 1, 2, ... on the executor's retries of a transient
+  // failure (see IsTransient below). The sandbox's `++Type.REASON#N++` markers fail attempts < N.
+  int attempt = 0;
 };
+
+// --- Transient failures: the contract between backends and the executor's retry policy ---
+// IsTransientError: RateExceededError (any reason) and InternalApiError.TRANSIENT_ERROR.
+// IsTransient(r): r carries errors and at least one of them is transient.
+// A backend that returns a transient result has made NO change for that operation (no entity,
+// id or temp-id bookkeeping), so the executor may call Apply() again for the same operation in
+// the same transaction after a backoff (setting ExecContext::attempt). When the executor gives
+// up, it reports the errors as the operation's result and MUST call OnRejected() for it, so that
+// a temp id the operation defines is recorded as failed (children: TEMP_ID_ENTITY_HAD_ERRORS).
+bool IsTransientError(const ApiError& e);
+bool IsTransient(const model::MutateResult& r);
 
 class Backend {
  public:
@@ -50,7 +66,15 @@ class Backend {
   }
 };
 
-// The embedded sandbox backend.
+// The embedded sandbox backend (docs/sandbox.md).
+struct SandboxOptions {
+  // "yyyyMMdd": the sandbox's "today" (campaign startDate, ...) instead of the clock, so that
+  // golden results do not change daily (config key sandbox.fixed_date). Empty: the clock.
+  std::string fixed_date;
+  // Seed files (fixtures/accounts/ format) loaded by Init() (config key sandbox.seed_files).
+  std::vector<std::string> seed_files;
+};
 std::unique_ptr<Backend> MakeSandboxBackend();
+std::unique_ptr<Backend> MakeSandboxBackend(SandboxOptions options);
 
 }  // namespace bg::backend

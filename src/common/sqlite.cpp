@@ -16,14 +16,24 @@ Status Error(sqlite3* db, std::string_view what) {
 
 // --- Stmt ---
 
-Stmt::~Stmt() {
-  if (s_) sqlite3_finalize(s_);
+Stmt::~Stmt() { Release(); }
+
+void Stmt::Release() {
+  if (s_ == nullptr) return;
+  if (cache_ != nullptr) {
+    cache_->ReturnToCache(s_, key_);
+  } else {
+    sqlite3_finalize(s_);
+  }
+  s_ = nullptr;
 }
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
   if (this != &o) {
-    if (s_) sqlite3_finalize(s_);
+    Release();
     s_ = o.s_;
+    cache_ = o.cache_;
+    key_ = o.key_;
     o.s_ = nullptr;
   }
   return *this;
@@ -104,7 +114,25 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
 }
 
 Db::~Db() {
+  for (auto& [sql, stmts] : cache_) {
+    for (sqlite3_stmt* s : stmts) sqlite3_finalize(s);
+  }
   if (db_) sqlite3_close_v2(db_);
+}
+
+// `slot` is the idle list of the statement's SQL text (entries of cache_ are never erased before
+// ~Db, so the pointer stays valid).
+void Db::ReturnToCache(sqlite3_stmt* s, std::vector<sqlite3_stmt*>* slot) {
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (slot->size() < kMaxIdlePerSql) {
+      slot->push_back(s);
+      return;
+    }
+  }
+  sqlite3_finalize(s);
 }
 
 Status Db::Exec(std::string_view sql) {
@@ -122,13 +150,30 @@ Status Db::Exec(std::string_view sql) {
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  std::vector<sqlite3_stmt*>* slot = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    auto it = cache_.find(sql);
+    if (it == cache_.end() && cache_.size() < kMaxCachedSql) {
+      it = cache_.emplace(std::string(sql), std::vector<sqlite3_stmt*>()).first;
+    }
+    if (it != cache_.end()) {
+      slot = &it->second;
+      if (!slot->empty()) {
+        sqlite3_stmt* cached = slot->back();
+        slot->pop_back();
+        return Stmt(cached, this, slot);
+      }
+    }
+  }
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
   if (rc != SQLITE_OK) {
     if (s) sqlite3_finalize(s);
     return Error(db_, "sqlite3_prepare " + std::string(sql.substr(0, 60)));
   }
-  return Stmt(s);
+  if (s == nullptr || slot == nullptr) return Stmt(s);  // empty SQL, or the cache is full
+  return Stmt(s, this, slot);
 }
 
 int64_t Db::LastInsertId() { return sqlite3_last_insert_rowid(db_); }

@@ -7,23 +7,32 @@
 // file is byte-identical to an uninterrupted run. The final batch commits FinishJob (DONE)
 // instead of SaveCheckpoint, after </mutateResponse> is written and fsynced.
 //
-// Canceling: the status is re-read before every batch; a CANCELING job ends CANCELED with the
-// results written so far (a well-formed document). Operations not executed get no <rval>.
+// One <rval> per operation: every Operation the reader yields gets exactly one result, whether
+// the parser rejected it (Operation::parse_errors), the validator did, or the backend applied it.
+// Canceling: a CANCELING job ends CANCELED with the results written so far (a well-formed
+// document). Operations not executed because of the cancel are the only ones without an <rval>
+// (as the real service did).
+//
+// Parsing runs ahead on the OpPipeline's thread, outside any transaction; the Txn (which holds
+// the Db mutex) covers only the backend's work, the results appends and the checkpoint.
 #include "engine/executor.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
+#include <random>
 
 #include "common/clock.hpp"
-#include "engine/op_reader.hpp"
+#include "engine/op_pipeline.hpp"
+#include "engine/scan.hpp"
 #include "results/writer.hpp"
-#include "schema/validator.hpp"
 
 namespace bg::engine {
 namespace {
 
 using model::BatchJob;
 using model::JobStatus;
+using SteadyClock = std::chrono::steady_clock;
 
 bool UploadComplete(const BatchJob& job) {
   return job.upload_total.has_value() && job.upload_stored_bytes == *job.upload_total;
@@ -42,15 +51,6 @@ store::Checkpoint CheckpointOf(const BatchJob& job) {
   cp.progress = job.progress;
   return cp;
 }
-
-}  // namespace
-
-Executor::Executor(store::JobStore* store, backend::Backend* backend, ExecutorOptions options)
-    : store_(store), backend_(backend), options_(options) {
-  if (options_.batch_size < 1) options_.batch_size = 1;
-}
-
-namespace {
 
 // Writes the end of the results document (opening it at cp.results_bytes when `writer` is null)
 // and commits the terminal state.
@@ -71,32 +71,56 @@ Status Finish(store::JobStore* store, const BatchJob& job, const schema::Registr
   return txn.Commit();
 }
 
-// Phase 1: the whole document must be well-formed and typed before anything executes.
-// Returns the document error when there is one.
-Result<std::optional<DocumentError>> Scan(store::JobStore* store, const BatchJob& job,
-                                          const schema::Registry& registry) {
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<OpReader> reader,
-                      OpReader::Open(store->UploadPath(job.id),
-                                     static_cast<uint64_t>(*job.upload_total), registry));
-  while (true) {
-    auto next = reader->Next();
-    if (!next.ok()) {
-      if (next.status().code() == StatusCode::kInvalidArgument) {
-        return std::optional<DocumentError>(reader->error());
-      }
-      return next.status();
-    }
-    if (!next->has_value()) return std::optional<DocumentError>();
-  }
-}
-
 ApiError FileFormatError(const DocumentError& e) {
   ApiError err = ApiError::Make("BatchJobProcessingError", "FILE_FORMAT_ERROR", "", e.ToString());
   err.error_string = "BatchJobProcessingError.FILE_FORMAT_ERROR";
   return err;
 }
 
+std::string Describe(const std::vector<ApiError>& errors) {
+  std::string s;
+  for (const ApiError& e : errors) {
+    if (!s.empty()) s += ", ";
+    s += e.type + "." + e.reason;
+  }
+  return s;
+}
+
 }  // namespace
+
+Executor::Executor(store::JobStore* store, backend::Backend* backend, ExecutorOptions options)
+    : store_(store), backend_(backend), options_(std::move(options)) {
+  options_.batch_size = std::max(1, options_.batch_size);
+  options_.max_batch_ms = std::max(1, options_.max_batch_ms);
+  options_.retry_limit = std::max(0, options_.retry_limit);
+  options_.retry_base_ms = std::max(0, options_.retry_base_ms);
+  options_.retry_max_ms = std::max(options_.retry_base_ms, options_.retry_max_ms);
+}
+
+void Executor::Poke(int64_t) {
+  {
+    std::lock_guard<std::mutex> lock(poke_mu_);
+    poke_epoch_.fetch_add(1, std::memory_order_relaxed);
+  }
+  poke_cv_.notify_all();
+}
+
+void Executor::Backoff(int ms, uint64_t seen) {
+  std::unique_lock<std::mutex> lock(poke_mu_);
+  poke_cv_.wait_for(lock, std::chrono::milliseconds(ms),
+                    [&] { return poke_epoch_.load(std::memory_order_relaxed) != seen; });
+}
+
+ExecutorStats Executor::stats() const {
+  ExecutorStats s;
+  s.operations = counters_.operations.load();
+  s.transient_failures = counters_.transient_failures.load();
+  s.retries = counters_.retries.load();
+  s.retries_exhausted = counters_.retries_exhausted.load();
+  s.batches = counters_.batches.load();
+  s.jobs_finished = counters_.jobs_finished.load();
+  return s;
+}
 
 Status Executor::Run(int64_t job_id) {
   BG_ASSIGN_OR_RETURN(BatchJob job, store_->GetJobInternal(job_id));
@@ -105,29 +129,34 @@ Status Executor::Run(int64_t job_id) {
   if (registry == nullptr) return Internal("executor: unsupported version " + job.version);
   if (job.status == JobStatus::kCanceling) {
     // Canceled before (or while) executing: the results so far, possibly none.
-    return Finish(store_, job, *registry, JobStatus::kCanceled, CheckpointOf(job), nullptr,
-                  std::nullopt);
+    BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, CheckpointOf(job),
+                              nullptr, std::nullopt));
+    ++counters_.jobs_finished;
+    return Status::Ok();
   }
   if (job.status != JobStatus::kActive || !UploadComplete(job)) {
     return FailedPrecondition("executor: job " + std::to_string(job_id) + " is not runnable");
   }
+  const auto total = static_cast<uint64_t>(*job.upload_total);
 
+  // Phase 1: the whole document must be well-formed before anything executes (a wrongly typed
+  // operation is not a document error: it becomes that operation's result).
   if (job.next_operation == 0 && job.results_bytes == 0) {
-    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, Scan(store_, job, *registry));
+    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad,
+                        ScanDocument(store_->UploadPath(job_id), total));
     if (bad) {
-      return Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{}, nullptr,
-                    FileFormatError(*bad));
+      BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
+                                nullptr, FileFormatError(*bad)));
+      ++counters_.jobs_finished;
+      return Status::Ok();
     }
   }
 
   // Phase 2: execute from the checkpoint.
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<OpReader> reader,
-                      OpReader::Open(store_->UploadPath(job_id),
-                                     static_cast<uint64_t>(*job.upload_total), *registry));
-  for (int64_t i = 0; i < job.next_operation; ++i) {
-    BG_ASSIGN_OR_RETURN(std::optional<model::Operation> skipped, reader->Next());
-    if (!skipped) return Status(StatusCode::kDataLoss, "executor: upload shorter than checkpoint");
-  }
+  BG_ASSIGN_OR_RETURN(
+      std::unique_ptr<OpPipeline> ops,
+      OpPipeline::Start(store_->UploadPath(job_id), total, *registry, job.next_operation,
+                        static_cast<size_t>(std::clamp(options_.batch_size, 64, 1024))));
   BG_ASSIGN_OR_RETURN(std::unique_ptr<results::ResultWriter> writer,
                       results::ResultWriter::Open(store_->ResultsPath(job_id), *registry,
                                                   static_cast<uint64_t>(job.results_bytes)));
@@ -136,51 +165,99 @@ Status Executor::Run(int64_t job_id) {
   ctx.job_id = job_id;
   ctx.customer_id = job.customer_id;
   ctx.registry = registry;
+  std::mt19937_64 jitter(std::random_device{}() ^ static_cast<uint64_t>(job_id));
 
+  std::optional<PreparedOp> current;  // read, not yet applied (kept across a backoff)
+  int attempt = 0;                    // of `current`
+  bool end = false;
+  int backoff_ms = -1;         // a retry's wait, before the next batch (outside any Txn)
+  uint64_t backoff_epoch = 0;  // the poke epoch when that batch began
   while (true) {
+    if (backoff_ms >= 0) Backoff(backoff_ms, backoff_epoch);  // a poke since then ends it
+    backoff_ms = -1;
     // Between batches (never inside one: the Txn holds the Db mutex).
     BG_ASSIGN_OR_RETURN(BatchJob now, store_->GetJobInternal(job_id));
     if (model::IsTerminal(now.status)) return Status::Ok();
     if (now.status == JobStatus::kCanceling) {
-      return Finish(store_, job, *registry, JobStatus::kCanceled, cp, writer.get(), std::nullopt);
+      BG_RETURN_IF_ERROR(
+          Finish(store_, job, *registry, JobStatus::kCanceled, cp, writer.get(), std::nullopt));
+      ++counters_.jobs_finished;
+      return Status::Ok();
     }
 
+    const uint64_t epoch = poke_epoch_.load(std::memory_order_relaxed);
+    backoff_epoch = epoch;
+    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.max_batch_ms);
     sqlite::Txn txn(store_->db());
     BG_RETURN_IF_ERROR(txn.status());
-    bool end = false;
     for (int n = 0; n < options_.batch_size; ++n) {
-      BG_ASSIGN_OR_RETURN(std::optional<model::Operation> op, reader->Next());
-      if (!op) {
-        end = true;
-        break;
+      if (!current) {
+        BG_ASSIGN_OR_RETURN(current, ops->Next());
+        if (!current) {
+          end = true;
+          break;
+        }
+        attempt = 0;
       }
+      model::Operation& op = current->op;
       ctx.now_ms = NowMs();
-      model::Operation uploaded = *op;
-      ctx.uploaded = &uploaded;
+      ctx.uploaded = &op;
+      ctx.attempt = attempt;
       model::MutateResult result;
-      std::vector<ApiError> errors = schema::Validate(*registry, *op);
-      if (!errors.empty()) {
-        BG_RETURN_IF_ERROR(backend_->OnRejected(txn, ctx, *op));
-        result.errors = std::move(errors);
+      if (!current->errors.empty()) {
+        BG_RETURN_IF_ERROR(backend_->OnRejected(txn, ctx, op));
+        result.errors = std::move(current->errors);
       } else {
-        BG_ASSIGN_OR_RETURN(result, backend_->Apply(txn, ctx, *op));
+        BG_ASSIGN_OR_RETURN(result, backend_->Apply(txn, ctx, op));
+        if (backend::IsTransient(result)) {
+          ++counters_.transient_failures;
+          if (attempt < options_.retry_limit) {
+            // Commit what ran so far, wait outside the transaction, try again.
+            const int64_t d = std::min<int64_t>(
+                options_.retry_max_ms, int64_t{options_.retry_base_ms} << std::min(attempt, 30));
+            backoff_ms = static_cast<int>(d / 2 + (d > 0 ? jitter() % (d / 2 + 1) : 0));
+            ++attempt;
+            ++counters_.retries;
+            if (options_.log) {
+              options_.log("job " + std::to_string(job_id) + " operation " +
+                           std::to_string(op.index) + ": " + Describe(result.errors) + ", retry " +
+                           std::to_string(attempt) + "/" + std::to_string(options_.retry_limit) +
+                           " in " + std::to_string(backoff_ms) + " ms");
+            }
+            break;
+          }
+          ++counters_.retries_exhausted;
+          if (options_.log) {
+            options_.log("job " + std::to_string(job_id) + " operation " +
+                         std::to_string(op.index) + ": " + Describe(result.errors) + " after " +
+                         std::to_string(attempt) + " retries, giving up");
+          }
+          BG_RETURN_IF_ERROR(backend_->OnRejected(txn, ctx, op));
+        }
       }
-      result.index = op->index;
+      result.index = op.index;
       BG_RETURN_IF_ERROR(writer->Append(result));
+      ++counters_.operations;
       ++cp.next_operation;
       ++cp.progress.num_operations_executed;
       if (result.errors.empty()) ++cp.progress.num_operations_succeeded;
       ++cp.progress.num_results_written;
+      cp.input_offset = static_cast<int64_t>(current->end_offset);
+      current.reset();
+      if (poke_epoch_.load(std::memory_order_relaxed) != epoch) break;  // e.g. a cancel
+      if (SteadyClock::now() >= deadline) break;                        // live progress
     }
     ctx.uploaded = nullptr;
-    cp.input_offset = static_cast<int64_t>(reader->bytes_consumed());
+    ++counters_.batches;
     if (end) {
       cp.progress.estimated_percent_executed = 100;
       BG_ASSIGN_OR_RETURN(uint64_t size, writer->Finish());
       cp.results_bytes = static_cast<int64_t>(size);
       BG_RETURN_IF_ERROR(
           store_->FinishJob(txn, job_id, JobStatus::kDone, cp, std::nullopt, NowMs()));
-      return txn.Commit();
+      BG_RETURN_IF_ERROR(txn.Commit());
+      ++counters_.jobs_finished;
+      return Status::Ok();
     }
     cp.progress.estimated_percent_executed = Percent(cp.input_offset, *job.upload_total);
     BG_ASSIGN_OR_RETURN(uint64_t size, writer->Sync());

@@ -1,21 +1,42 @@
 // Executor: runs one ACTIVE (or CANCELING) job to DONE/CANCELED (DESIGN.md ⑤).
 //
-// Phase 1 scans the whole upload with OpReader (counts operations, proves the document is
-// well-formed and typed); a malformed document ends the job CANCELED with one processing error
+// Phase 1 scans the whole upload for well-formedness only (ScanDocument: no typed trees); a
+// malformed document ends the job CANCELED with one processing error
 // BatchJobProcessingError.FILE_FORMAT_ERROR whose trigger/errorString say where and what.
-// Phase 2 streams the operations again from the checkpoint: validates each one (schema/
-// validator), applies it through the Backend, appends its MutateResult (results/writer). Every
-// `batch_size` operations the results file is fsynced and the backend's mutations plus the new
-// checkpoint commit in one SQLite transaction: after kill -9 the job resumes at the checkpoint,
-// no operation applies twice and the results file is byte-identical. CANCELING is honoured
-// between batches. One failed operation never stops the others; a child of a failed parent gets
-// NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS (backend's job).
+// Phase 2 streams the operations from the checkpoint: a reader thread parses and validates them
+// (OpReader + schema/validator) into a small bounded queue while the executor thread applies
+// them through the Backend and appends each MutateResult (results/writer). A batch ends after
+// `batch_size` operations or `max_batch_ms`; then the results file is fsynced and the backend's
+// mutations plus the new checkpoint (and live progressStats) commit in one SQLite transaction:
+// after kill -9 the job resumes at the checkpoint, no operation applies twice and the results
+// file is byte-identical. One failed operation never stops the others.
 //
-// Thread-safety: Run() may be called concurrently for different jobs.
+// Cancellation: the status is re-read before every batch. A cancel request commits between two
+// batches (a batch holds the Db mutex), so it is honoured at the first batch boundary after it,
+// i.e. within batch_size operations or max_batch_ms. Poke() (the scheduler calls it when a
+// running job is notified, e.g. by a cancel) ends the batch in progress after the operation in
+// flight and cuts short a retry backoff, which is the one long wait outside a transaction.
+//
+// Transient failures (backend.hpp IsTransient): the batch commits up to the failing operation,
+// the executor waits a backoff outside any transaction (exponential, with jitter: the n-th retry
+// waits uniform[d/2, d] with d = min(retry_max_ms, retry_base_ms * 2^(n-1))), then applies the
+// operation again with ExecContext::attempt = n. After `retry_limit` retries the operation keeps
+// the error as its result (and OnRejected() records it). The attempt count is not durable: a
+// job resumed after a crash starts the operation's attempts again.
+//
+// Counters (stats()) are process-wide totals for the metrics endpoint of issue 6; retries and
+// give-ups are also reported through ExecutorOptions::log.
+//
+// Thread-safety: Run() may be called concurrently for different jobs; Poke() and stats() from any
+// thread.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <string>
 
 #include "backend/backend.hpp"
 #include "common/status.hpp"
@@ -25,6 +46,22 @@ namespace bg::engine {
 
 struct ExecutorOptions {
   int batch_size = 200;
+  int max_batch_ms = 500;
+  int retry_limit = 5;
+  int retry_base_ms = 100;
+  int retry_max_ms = 10000;
+  // Receives one line per retry / give-up (the app logs them at warn); may be empty.
+  std::function<void(const std::string&)> log;
+};
+
+// A snapshot of the executor's counters since start-up.
+struct ExecutorStats {
+  int64_t operations = 0;          // results written (applied or rejected)
+  int64_t transient_failures = 0;  // attempts that failed transiently
+  int64_t retries = 0;             // attempts made again after a backoff
+  int64_t retries_exhausted = 0;   // operations whose result kept a transient error
+  int64_t batches = 0;             // committed batches
+  int64_t jobs_finished = 0;       // jobs that reached DONE or CANCELED
 };
 
 class Executor {
@@ -33,11 +70,26 @@ class Executor {
   // Runs the job to a terminal state (or returns an error Status on an internal failure, leaving
   // the last committed checkpoint in place for a later retry).
   Status Run(int64_t job_id);
+  // Asks every Run() in progress to end its batch after the current operation and re-read its
+  // job's status (cheap; the job id is informational).
+  void Poke(int64_t job_id);
+  ExecutorStats stats() const;
 
  private:
+  struct Counters {
+    std::atomic<int64_t> operations{0}, transient_failures{0}, retries{0}, retries_exhausted{0},
+        batches{0}, jobs_finished{0};
+  };
+  // Sleeps `ms` unless or until the poke epoch differs from `seen`.
+  void Backoff(int ms, uint64_t seen);
+
   store::JobStore* store_;
   backend::Backend* backend_;
   ExecutorOptions options_;
+  Counters counters_;
+  std::atomic<uint64_t> poke_epoch_{0};
+  std::mutex poke_mu_;
+  std::condition_variable poke_cv_;
 };
 
 }  // namespace bg::engine

@@ -1,5 +1,23 @@
 // OpReader over XmlStream: turns the SAX events of the upload into typed model::Operations, one
 // `<operations>` element at a time, with every decision taken from the schema Registry.
+//
+// Two kinds of trouble, kept apart (issue 3, "Bad input"):
+//  * the document itself is broken (not well-formed, a DOCTYPE, a wrong root, a root child that
+//    is not `operations`): XmlStream::Fail, the whole job ends with FILE_FORMAT_ERROR;
+//  * one operation is wrong (an unknown operation type or xsi:type, an xsi:type that does not
+//    belong under its field, an abstract type without xsi:type, an element its type does not
+//    have, markup inside a simple value): the operation still comes out, with the error in
+//    Operation::parse_errors, and the offending element is skipped. The count of operations
+//    therefore always equals the count of uploaded `operations` elements.
+//
+// The error for every per-operation typing problem is RequestError.INVALID_INPUT, with the
+// fieldPath of the offending element (`operations[i]`, `operations[i].operand.criterion`,
+// `operations[i].operand.ad.headlinePart3`, ...) and the offending name as trigger (the unknown
+// type or element name; for a missing xsi:type the abstract declared type). Why this one: the
+// real service rejected such input in its XML (JAXB) layer, before any ApiError-typed check
+// ("Unmarshalling Error" in synchronous calls); of the v201702 ApiError subtypes only
+// RequestError.INVALID_INPUT describes "the request could not be read as the schema says".
+// RejectedError.UNKNOWN_VALUE is about forward-compatible enum values, not types or elements.
 #include "engine/op_reader.hpp"
 
 #include <string_view>
@@ -20,12 +38,20 @@ namespace {
 
 constexpr std::string_view kOperationBase = "Operation";
 constexpr std::string_view kOperationMarker = "Operation.Type";
+constexpr std::string_view kMarkerSuffix = ".Type";
+// Per-operation errors kept (an operation of a million unknown elements stays small).
+constexpr size_t kMaxErrorsPerOperation = 50;
 
 std::string_view TrimXmlSpace(std::string_view s) {
   auto sp = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
   while (!s.empty() && sp(s.front())) s.remove_prefix(1);
   while (!s.empty() && sp(s.back())) s.remove_suffix(1);
   return s;
+}
+
+bool IsMarkerName(std::string_view local) {
+  return local.size() > kMarkerSuffix.size() &&
+         local.substr(local.size() - kMarkerSuffix.size()) == kMarkerSuffix;
 }
 
 std::string Quote(std::string_view s) {
@@ -35,6 +61,15 @@ std::string Quote(std::string_view s) {
   out.append(s);
   out.push_back('\'');
   return out;
+}
+
+size_t CountNamed(const model::Node& node, std::string_view name, const model::Node* upto) {
+  size_t n = 0;
+  for (const model::Field& f : node.fields()) {
+    if (upto != nullptr && f.child.get() == upto) break;
+    if (f.name == name) ++n;
+  }
+  return n;
 }
 
 class OpReaderImpl final : public OpReader, private XmlHandler {
@@ -106,7 +141,7 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
   struct Frame {
     Kind kind;
     model::Node* node;              // kOperation/kComplex: the node; kLeaf: the parent
-    const schema::FieldDef* field;  // kLeaf: the field
+    const schema::FieldDef* field;  // kComplex/kLeaf: the field the element fills
     TypeCache* cache;               // kComplex: the node's type
     bool trim = false;              // kLeaf: not an xsd:string, trim surrounding whitespace
   };
@@ -129,6 +164,51 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
     return &cache->fields.back();
   }
 
+  // --- field paths (built only when an operation has an error) -------------------------------
+  // "operations[i]" followed by the fields of the open frames up to stack_[depth].
+  std::string FramePath(size_t depth) const {
+    std::string p = "operations[" + std::to_string(op_->index) + "]";
+    for (size_t k = 2; k <= depth && k < stack_.size(); ++k) {
+      const Frame& f = stack_[k];
+      if (f.field == nullptr) continue;
+      p.append(".").append(f.field->name);
+      if (!f.field->repeated) continue;
+      // A complex item is already in its parent; a leaf is added when it ends.
+      size_t item = f.kind == Kind::kComplex
+                        ? CountNamed(*stack_[k - 1].node, f.field->name, f.node)
+                        : CountNamed(*f.node, f.field->name, nullptr);
+      p.append("[").append(std::to_string(item)).append("]");
+    }
+    return p;
+  }
+
+  // The path of a new element `name` (field `fd`, may be null) under the innermost frame.
+  std::string ChildPath(std::string_view name, const schema::FieldDef* fd) const {
+    std::string p = FramePath(stack_.size() - 1);
+    p.append(".").append(name);
+    if (fd != nullptr && fd->repeated) {
+      p.append("[")
+          .append(std::to_string(CountNamed(*stack_.back().node, fd->name, nullptr)))
+          .append("]");
+    }
+    return p;
+  }
+
+  void Reject(std::string path, std::string_view trigger) {
+    if (op_->parse_errors.size() >= kMaxErrorsPerOperation) return;
+    op_->parse_errors.push_back(
+        ApiError::Make("RequestError", "INVALID_INPUT", std::move(path), std::string(trigger)));
+  }
+
+  // Rejects the element being started (a value of field `fd` of the innermost frame, or an
+  // element that is no field when `fd` is null) and skips its content. A rejected value of a
+  // known field leaves an empty placeholder so that the indexes of its later siblings stay right.
+  void RejectElement(std::string_view name, const schema::FieldDef* fd, std::string_view trigger) {
+    Reject(ChildPath(name, fd), trigger);
+    if (fd != nullptr) stack_.back().node->Add(fd->name, std::string());
+    skip_depth_ = 1;
+  }
+
   // --- XmlHandler ---------------------------------------------------------------------------
   void OnStart(const StartTag& tag) override {
     if (skip_depth_ > 0) {
@@ -148,12 +228,13 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
         return StartOperation(tag);
       case Kind::kLeaf:
       case Kind::kOpTypeLeaf:
-        return stream_->Fail("element " + Quote(tag.local) +
-                             " is not allowed inside simple field " +
-                             Quote(top.field ? top.field->name : std::string(kOperationMarker)));
+        // Markup inside a simple value: the value is wrong, the document is not.
+        Reject(FramePath(stack_.size() - 1), tag.local);
+        skip_depth_ = 1;
+        return;
       case Kind::kOperation:
       case Kind::kComplex:
-        return StartField(tag, top);
+        return StartField(tag);
     }
   }
 
@@ -177,15 +258,12 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
         f.node->Add(f.field->name, std::string(v));
         break;
       }
-      case Kind::kOpTypeLeaf: {
-        std::string_view v = TrimXmlSpace(text_);
-        if (!SetOperationType(v)) return;
+      case Kind::kOpTypeLeaf:
+        SetOperationType(TrimXmlSpace(text_));
         break;
-      }
       case Kind::kOperation:
-        if (type_pending_) {
-          return stream_->Fail("operations element has neither an xsi:type nor an Operation.Type");
-        }
+        // Operation is abstract: without a type the operation cannot be read.
+        if (type_pending_ && op_->parse_errors.empty()) Reject(FramePath(1), kOperationBase);
         ready_ = true;
         ++next_index_;
         consumed_ = stream_->EventEnd();
@@ -206,34 +284,47 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
     op_.emplace();
     op_->index = next_index_;
     type_pending_ = true;
-    if (!tag.xsi_type.empty() && !SetOperationType(tag.xsi_type)) return;
+    op_rejected_ = false;
     stack_.push_back({Kind::kOperation, &op_->node, nullptr, nullptr});
+    if (!tag.xsi_type.empty()) SetOperationType(tag.xsi_type);
   }
 
-  bool SetOperationType(std::string_view type) {
-    if (!type_pending_) return true;  // xsi:type wins over the marker
+  // Types the current operation (xsi:type wins over a later Operation.Type marker). An unknown
+  // operation type rejects the operation: its content is skipped.
+  void SetOperationType(std::string_view type) {
+    if (!type_pending_ || op_rejected_) return;
     if (op_types_.find(type) == op_types_.end()) {
-      stream_->Fail("operation type " + Quote(type) + " is not an operation type of " +
-                    std::string(registry_.version()));
-      return false;
+      Reject(FramePath(1), type);
+      op_rejected_ = true;
+      return;
     }
     op_->node.set_type(std::string(type));
     op_cache_ = CacheFor(registry_.Find(type));
     type_pending_ = false;
-    return true;
   }
 
-  void StartField(const StartTag& tag, const Frame& top) {
-    const bool pending = top.kind == Kind::kOperation && type_pending_;
-    TypeCache* cache = top.kind == Kind::kComplex ? top.cache : pending ? base_cache_ : op_cache_;
+  void StartField(const StartTag& tag) {
+    Frame& top = stack_.back();
+    const bool at_op = top.kind == Kind::kOperation;
+    if (at_op && op_rejected_) {
+      skip_depth_ = 1;
+      return;
+    }
+    const bool pending = at_op && type_pending_;
+    TypeCache* cache = !at_op ? top.cache : pending ? base_cache_ : op_cache_;
     FieldInfo* info = Lookup(cache, tag.local);
     if (info == nullptr) {
-      if (pending) {
-        return stream_->Fail("operations element has no xsi:type (needed before element " +
-                             Quote(tag.local) + ")");
+      if (IsMarkerName(tag.local)) {  // an `X.Type` marker of another level: ignored on input
+        skip_depth_ = 1;
+        return;
       }
-      return stream_->Fail("element " + Quote(tag.local) + " is not a field of type " +
-                           Quote(cache->type->name));
+      if (pending) {  // e.g. <operand> before any type is known
+        Reject(FramePath(1), kOperationBase);
+        op_rejected_ = true;
+        skip_depth_ = 1;
+        return;
+      }
+      return RejectElement(tag.local, nullptr, tag.local);
     }
     const schema::FieldDef* fd = info->def;
     if (fd->is_marker) {
@@ -261,13 +352,10 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
       runtime = info->last_runtime;
     } else if (!tag.xsi_type.empty() && tag.xsi_type != declared->name) {
       const schema::TypeDef* actual = registry_.Find(tag.xsi_type);
-      if (actual == nullptr || actual->kind != schema::Kind::kComplex) {
-        return stream_->Fail("xsi:type " + Quote(tag.xsi_type) + " of element " + Quote(tag.local) +
-                             " is not a type of " + std::string(registry_.version()));
-      }
-      if (!registry_.IsSubtypeOf(actual->name, declared->name)) {
-        return stream_->Fail("xsi:type " + Quote(tag.xsi_type) + " of element " + Quote(tag.local) +
-                             " is not a subtype of " + Quote(declared->name));
+      // Not a complex type of this version, or one that does not belong under this field.
+      if (actual == nullptr || actual->kind != schema::Kind::kComplex ||
+          !registry_.IsSubtypeOf(actual->name, declared->name)) {
+        return RejectElement(tag.local, fd, tag.xsi_type);
       }
       runtime = actual;
       if (!actual->abstract) {
@@ -275,17 +363,12 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
         info->last_runtime = actual;
       }
     }
-    if (runtime->abstract) {
-      if (runtime == declared) {
-        return stream_->Fail("element " + Quote(tag.local) + " has the abstract type " +
-                             Quote(declared->name) + " and no xsi:type");
-      }
-      return stream_->Fail("xsi:type " + Quote(tag.xsi_type) + " of element " + Quote(tag.local) +
-                           " is abstract");
+    if (runtime->abstract) {  // no instance of an abstract type: an xsi:type is mandatory
+      return RejectElement(tag.local, fd, runtime->name);
     }
     model::Node* child = top.node->AddChild(fd->name, model::Node(runtime->name));
     child->mutable_fields().reserve(4);
-    stack_.push_back({Kind::kComplex, child, nullptr, CacheFor(runtime)});
+    stack_.push_back({Kind::kComplex, child, fd, CacheFor(runtime)});
   }
 
   const schema::Registry& registry_;
@@ -299,6 +382,7 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
   int skip_depth_ = 0;
   std::optional<model::Operation> op_;
   bool type_pending_ = false;
+  bool op_rejected_ = false;  // unknown/missing operation type: the content is skipped
   bool ready_ = false;
   bool done_ = false;
   bool failed_ = false;

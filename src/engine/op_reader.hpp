@@ -7,9 +7,12 @@
 // markers and xsi:nil elements ignored, CDATA, padding and an optional XML declaration/BOM.
 // No DTD and no entity expansion beyond the predefined ones.
 //
-// Every typed decision comes from the schema Registry. A malformed document (not well-formed, an
-// unknown operation type, an element the type does not have) yields a kInvalidArgument Status
-// whose message says where (byte offset, line, column) and what.
+// Every typed decision comes from the schema Registry. A malformed document (not well-formed, a
+// DOCTYPE, a root that is not `mutate`, a root child that is not `operations`) yields a
+// kInvalidArgument Status whose message says where (byte offset, line, column) and what. A
+// well-formed operation the schema does not accept (unknown operation type or xsi:type, a type
+// that does not belong under its field, an element its type does not have) is still yielded, with
+// its errors in Operation::parse_errors: one Operation per uploaded `operations` element.
 //
 // Memory is bounded by the size of one operation, not of the document. Not thread-safe: one
 // reader per job execution.

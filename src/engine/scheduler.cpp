@@ -1,6 +1,9 @@
 // Scheduler (scheduler.hpp): a FIFO of job ids served by `workers` threads. A job id is in at
 // most one of {queued, running}; a Notify() for a running job is remembered and the job is run
 // once more when the current run returns (so a cancel that arrives mid-run is honoured).
+// Per-customer exclusion: a worker takes the first queued job whose customer has no job running.
+// The customer of a job is looked up when it is queued, outside the lock (Notify() callers pay
+// one store read), and cached while the job is queued, running or waiting for a retry.
 // A Run() that fails internally is retried after a bounded exponential backoff (1 s .. 60 s).
 #include "engine/scheduler.hpp"
 
@@ -11,6 +14,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -30,7 +34,7 @@ class Scheduler::Impl {
     for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { Work(); });
     auto runnable = store_->RunnableJobs();
     if (runnable.ok()) {
-      for (int64_t id : *runnable) EnqueueLocked(id);
+      for (int64_t id : *runnable) EnqueueLocked(id, CustomerOf(id));
     } else {
       // The store is unavailable: look again after the backoff (job id 0 = "rescan").
       retry_[0] = {Clock::now() + std::chrono::seconds(1), 1};
@@ -39,8 +43,9 @@ class Scheduler::Impl {
   }
 
   void Notify(int64_t job_id) {
+    std::string customer = CustomerOf(job_id);
     std::lock_guard<std::mutex> lock(mu_);
-    EnqueueLocked(job_id);
+    EnqueueLocked(job_id, std::move(customer));
     cv_.notify_all();
   }
 
@@ -56,12 +61,44 @@ class Scheduler::Impl {
   }
 
  private:
+  // The job's customer; a job the store cannot read runs alone under a name of its own (Run()
+  // then reports the problem).
+  std::string CustomerOf(int64_t id) {
+    auto job = store_->GetJobInternal(id);
+    return job.ok() ? job->customer_id : "#" + std::to_string(id);
+  }
+
+  void EnqueueLocked(int64_t id, std::string customer) {
+    customer_of_[id] = std::move(customer);
+    EnqueueLocked(id);
+  }
+
   void EnqueueLocked(int64_t id) {
     if (running_.count(id)) {
       rerun_.insert(id);
+      executor_->Poke(id);  // e.g. a cancel: seen at the next operation
     } else if (!queued_.count(id)) {
       queued_.insert(id);
       queue_.push_back(id);
+    }
+  }
+
+  // The first queued job whose customer is idle (id 0, the rescan, always qualifies).
+  std::deque<int64_t>::iterator PickLocked() {
+    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+      auto c = customer_of_.find(*it);
+      if (c == customer_of_.end() || !busy_customers_.count(c->second)) return it;
+    }
+    return queue_.end();
+  }
+
+  void WaitLocked(std::unique_lock<std::mutex>& lock) {
+    Clock::time_point next = Clock::time_point::max();
+    for (const auto& [id, r] : retry_) next = std::min(next, r.due);
+    if (next == Clock::time_point::max()) {
+      cv_.wait(lock);  // nothing to do, or every retry is queued or running
+    } else {
+      cv_.wait_until(lock, next);
     }
   }
 
@@ -69,46 +106,47 @@ class Scheduler::Impl {
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
       PromoteDueRetriesLocked();
-      if (queue_.empty()) {
-        if (retry_.empty()) {
-          cv_.wait(lock);
-        } else {
-          Clock::time_point next = Clock::time_point::max();
-          for (const auto& [id, r] : retry_) next = std::min(next, r.due);
-          if (next == Clock::time_point::max()) {
-            cv_.wait(lock);  // every retry is queued or running
-          } else {
-            cv_.wait_until(lock, next);
-          }
-        }
+      auto it = PickLocked();
+      if (it == queue_.end()) {
+        WaitLocked(lock);
         continue;
       }
-      int64_t id = queue_.front();
-      queue_.pop_front();
+      int64_t id = *it;
+      queue_.erase(it);
       queued_.erase(id);
       if (id == 0) {  // rescan the store
         lock.unlock();
         auto runnable = store_->RunnableJobs();
+        std::vector<std::string> customers;
+        if (runnable.ok()) {
+          for (int64_t job : *runnable) customers.push_back(CustomerOf(job));
+        }
         lock.lock();
         if (runnable.ok()) {
           retry_.erase(0);
-          for (int64_t job : *runnable) EnqueueLocked(job);
+          for (size_t i = 0; i < runnable->size(); ++i) {
+            EnqueueLocked((*runnable)[i], std::move(customers[i]));
+          }
         } else {
           ScheduleRetryLocked(0);
         }
         continue;
       }
       running_.insert(id);
+      const std::string customer = customer_of_[id];
+      busy_customers_.insert(customer);
       lock.unlock();
       Status s = executor_->Run(id);
       lock.lock();
       running_.erase(id);
+      busy_customers_.erase(customer);
       if (s.ok()) {
         retry_.erase(id);
       } else {
         ScheduleRetryLocked(id);
       }
       if (rerun_.erase(id) && s.ok()) EnqueueLocked(id);
+      if (!queued_.count(id) && !retry_.count(id)) customer_of_.erase(id);
       cv_.notify_all();
     }
   }
@@ -147,6 +185,8 @@ class Scheduler::Impl {
   std::deque<int64_t> queue_;
   std::set<int64_t> queued_, running_, rerun_;
   std::map<int64_t, Retry> retry_;
+  std::map<int64_t, std::string> customer_of_;  // jobs queued/running/retrying
+  std::set<std::string> busy_customers_;
 };
 
 Scheduler::Scheduler(store::JobStore* store, Executor* executor, int workers)

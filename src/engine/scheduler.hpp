@@ -1,14 +1,20 @@
-// Scheduler: runs runnable jobs on a small pool of worker threads.
+// Scheduler: runs runnable jobs on a pool of worker threads (never on the HTTP I/O threads).
 //
 // On Start() it asks the store for every ACTIVE/CANCELING job (recovery after a restart) and runs
 // them; Notify(job_id) queues a job that just became runnable (upload finished, cancel
 // requested). A job is never run by two workers at once; a Notify() for a job being run makes it
-// run once more afterwards. An internal failure of Executor::Run is retried after a bounded
-// exponential backoff (1 s doubling to 60 s). Stop() takes no new job from the queue and waits
-// for the Run() calls in progress to return (each runs its job to a terminal state or to an
-// internal failure; the executor has no mid-job interruption in this version); jobs still
-// queued stay runnable in the store and are picked up by the next Start(). The destructor
-// calls Stop().
+// run once more afterwards and pokes the executor (Executor::Poke) so that a cancel is honoured
+// at the next operation instead of the next batch.
+//
+// Ordering rule: jobs of DIFFERENT customers run in parallel (up to `workers`); jobs of the SAME
+// customer run one after the other, in queue order — the simplest rule under which two jobs of a
+// customer that touch the same entities can never interleave inside an operation. A job whose
+// customer is busy waits without occupying a worker.
+//
+// An internal failure of Executor::Run is retried after a bounded exponential backoff (1 s
+// doubling to 60 s). Stop() takes no new job from the queue and waits for the Run() calls in
+// progress to return; jobs still queued stay runnable in the store and are picked up by the next
+// Start(). The destructor calls Stop().
 // Thread-safe.
 #pragma once
 

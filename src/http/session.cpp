@@ -32,6 +32,38 @@ bool IsParseError(const beast::error_code& ec) {
 
 Response InternalError() { return Response::Text(500, "text/plain", "internal error\n"); }
 
+// The first read of a request (its head, usually all of it).
+constexpr size_t kFirstRead = 4096;
+
+// Deadlines for reading a request body: never more than the idle timeout of silence, and (when a
+// minimum rate is set) `received` bytes must have arrived by start + read_timeout + received /
+// rate, the way Apache's mod_reqtimeout extends its body timeout by 1 s per MinRate bytes.
+class BodyClock {
+ public:
+  explicit BodyClock(const ServerOptions& o)
+      : start_(std::chrono::steady_clock::now()),
+        idle_(std::chrono::seconds(o.idle_timeout_seconds)),
+        grace_(std::chrono::seconds(o.read_timeout_seconds)),
+        rate_(o.min_body_rate_bytes_per_second) {}
+
+  std::chrono::steady_clock::time_point Deadline(uint64_t received) const {
+    auto deadline = std::chrono::steady_clock::now() + idle_;
+    if (rate_ > 0) {
+      const auto earned = std::chrono::milliseconds(
+          static_cast<int64_t>(std::min<uint64_t>(received / rate_, 1ULL << 40) * 1000 +
+                               received % rate_ * 1000 / rate_));
+      deadline = std::min(deadline, start_ + grace_ + earned);
+    }
+    return deadline;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  std::chrono::steady_clock::duration idle_;
+  std::chrono::steady_clock::duration grace_;
+  uint64_t rate_;
+};
+
 }  // namespace
 
 void Session::Launch(tcp::socket socket, ServerShared* shared) {
@@ -101,7 +133,16 @@ asio::awaitable<bool> Session::ServeOne() {
   parser.header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(
       shared_->options.header_limit, std::numeric_limits<std::uint32_t>::max())));
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Exchanges enforce their own
-  stream_.expires_after(timeout);
+  if (buffer_.size() == 0) {
+    // Between requests the client may stay silent for the idle timeout...
+    stream_.expires_after(timeout);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstRead), kAwait);
+    if (ec) co_return false;  // closed, timed out or canceled
+    buffer_.commit(n);
+  }
+  // ...but once its first byte is here, the whole head must follow within the read timeout,
+  // however slowly it trickles in (slowloris).
+  stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
   {
     auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAwait);
     idle_ = false;
@@ -143,13 +184,22 @@ asio::awaitable<bool> Session::ServeOne() {
       if (ec) co_return false;
     }
     std::vector<char> piece(kBodyPiece);
+    BodyClock clock(shared_->options);
+    uint64_t received = 0;
     while (!parser.is_done()) {
       req.body().data = piece.data();
       req.body().size = piece.size();
-      stream_.expires_after(timeout);
-      auto [ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kAwait);
-      if (ec == bhttp::error::need_buffer) ec = {};
+      // Fill the piece read by read, each read under a deadline that keeps the minimum rate.
+      beast::error_code ec;
+      while (!parser.is_done() && req.body().size > 0) {
+        stream_.expires_at(clock.Deadline(received + (piece.size() - req.body().size)));
+        auto [rec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser, kAwait);
+        ec = rec;
+        if (ec == bhttp::error::need_buffer) ec = {};
+        if (ec) break;
+      }
       const size_t got = piece.size() - req.body().size;
+      received += got;
       if (got > 0) {
         try {
           response = exchange->OnBody(std::string_view(piece.data(), got));

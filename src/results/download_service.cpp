@@ -7,14 +7,35 @@
 #include "common/clock.hpp"
 #include "common/xml_writer.hpp"
 #include "http/storage_error.hpp"
+#include "results/range_header.hpp"
 
 namespace bg::results {
 namespace {
 
 constexpr std::string_view kResultsPrefix = "/batchjob/results/";
 
-http::Response NoSuchKey() {
-  return http::StorageError(404, "NoSuchKey", "The specified key does not exist.");
+http::Response NoSuchKey(http::ErrorFormat fmt) {
+  return http::StorageError(404, "NoSuchKey", "The specified key does not exist.", fmt);
+}
+
+// Strong validator: a results file never changes once its job has finished.
+std::string ETagOf(const model::BatchJob& job, uint64_t size) {
+  return "\"" + std::to_string(job.id) + "-" + std::to_string(size) + "-" +
+         std::to_string(job.finished_ms) + "\"";
+}
+
+// If-None-Match lists `etag` (or is "*").
+bool MatchesNoneMatch(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
 }
 
 // GET/HEAD carry no body worth reading: answer at once.
@@ -35,49 +56,6 @@ std::unique_ptr<http::Exchange> Fixed(http::Response r) {
   return std::make_unique<FixedExchange>(std::move(r));
 }
 
-std::optional<uint64_t> Digits(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-struct ByteRange {
-  uint64_t first = 0;
-  uint64_t last = 0;  // inclusive
-};
-
-enum class RangeKind { kNone, kSatisfiable, kUnsatisfiable };
-
-// One "bytes=A-B" / "bytes=A-" / "bytes=-N" range. Anything else (several ranges, other units,
-// garbage) is ignored as RFC 9110 allows: the whole file is sent.
-RangeKind ParseRange(std::string_view v, uint64_t size, ByteRange* out) {
-  if (!v.starts_with("bytes=")) return RangeKind::kNone;
-  v.remove_prefix(6);
-  size_t dash = v.find('-');
-  if (dash == std::string_view::npos || v.find(',') != std::string_view::npos) {
-    return RangeKind::kNone;
-  }
-  std::string_view a = v.substr(0, dash), b = v.substr(dash + 1);
-  if (a.empty()) {  // suffix range
-    auto n = Digits(b);
-    if (!n) return RangeKind::kNone;
-    if (*n == 0 || size == 0) return RangeKind::kUnsatisfiable;
-    out->first = *n >= size ? 0 : size - *n;
-    out->last = size - 1;
-    return RangeKind::kSatisfiable;
-  }
-  auto first = Digits(a);
-  if (!first) return RangeKind::kNone;
-  std::optional<uint64_t> last = b.empty() ? std::optional<uint64_t>(UINT64_MAX) : Digits(b);
-  if (!last || *last < *first) return RangeKind::kNone;
-  if (*first >= size) return RangeKind::kUnsatisfiable;
-  out->first = *first;
-  out->last = std::min(*last, size - 1);
-  return RangeKind::kSatisfiable;
-}
-
 }  // namespace
 
 DownloadService::DownloadService(store::JobStore* store, const UrlSigner* signer)
@@ -85,36 +63,53 @@ DownloadService::DownloadService(store::JobStore* store, const UrlSigner* signer
 
 std::unique_ptr<http::Exchange> DownloadService::Route(const http::RequestHead& head) {
   if (!head.path().starts_with(kResultsPrefix)) return nullptr;
+  const http::ErrorFormat fmt = http::PreferredErrorFormat(head);
   const bool head_only = head.method == "HEAD";
   if (!head_only && head.method != "GET") {
     http::Response r = http::StorageError(
-        405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
+        405, "MethodNotAllowed", "The specified method is not allowed against this resource.", fmt);
     r.Set("Allow", "GET, HEAD");
     return Fixed(std::move(r));
   }
   std::optional<SignedTarget> t = ParseSignedTarget(head.target);
-  if (!t || t->purpose != UrlPurpose::kDownload) return Fixed(NoSuchKey());
+  if (!t || t->purpose != UrlPurpose::kDownload) return Fixed(NoSuchKey(fmt));
+  // Signature, then expiry, then the job: the answer never depends on whether the job exists.
   if (!signer_->Verify(*t)) {
     return Fixed(
         http::StorageError(403, "SignatureDoesNotMatch",
                            "The request signature we calculated does not match the signature "
-                           "you provided."));
+                           "you provided.",
+                           fmt));
   }
-  if (t->expires_unix <= NowMs() / 1000) return Fixed(NoSuchKey());
+  const int64_t now_ms = NowMs();
+  if (t->expires_unix <= now_ms / 1000) return Fixed(NoSuchKey(fmt));
   Result<model::BatchJob> job = store_->GetJobInternal(t->job_id);
   if (!job.ok()) {
-    if (job.status().code() == StatusCode::kNotFound) return Fixed(NoSuchKey());
-    return Fixed(http::StorageError(500, "InternalError", "We encountered an internal error."));
+    if (job.status().code() == StatusCode::kNotFound) return Fixed(NoSuchKey(fmt));
+    return Fixed(
+        http::StorageError(500, "InternalError", "We encountered an internal error.", fmt));
   }
-  if (job->customer_id != t->customer_id) return Fixed(NoSuchKey());
+  if (job->customer_id != t->customer_id) return Fixed(NoSuchKey(fmt));
   if (job->status != model::JobStatus::kDone && job->status != model::JobStatus::kCanceled) {
-    return Fixed(NoSuchKey());
+    return Fixed(NoSuchKey(fmt));
   }
+  // Past the results retention the file is (or is about to be) deleted by the sweep.
+  if (job->results_expires_ms <= now_ms) return Fixed(NoSuchKey(fmt));
   const std::string path = store_->ResultsPath(job->id);
   struct stat st {};
   const auto size = static_cast<uint64_t>(job->results_bytes);
   if (::stat(path.c_str(), &st) != 0 || static_cast<uint64_t>(st.st_size) < size) {
-    return Fixed(NoSuchKey());
+    return Fixed(NoSuchKey(fmt));
+  }
+  const std::string etag = ETagOf(*job, size);
+  if (std::optional<std::string_view> inm = head.Get("If-None-Match")) {
+    if (MatchesNoneMatch(*inm, etag)) {
+      http::Response nm;
+      nm.status = 304;
+      nm.head_only = true;  // no body, whatever the method
+      nm.Set("ETag", etag);
+      return Fixed(std::move(nm));
+    }
   }
 
   http::Response r;
@@ -123,6 +118,11 @@ std::unique_ptr<http::Exchange> DownloadService::Route(const http::RequestHead& 
   r.Set("Content-Type", "application/xml");
   r.Set("Accept-Ranges", "bytes");
   r.Set("Cache-Control", "private, max-age=0");
+  r.Set("ETag", etag);
+  // Identity only, whatever Accept-Encoding says: legacy PHP asks for gzip by hand and cannot
+  // decode it (reference §4.3).
+  r.Set("x-goog-stored-content-encoding", "identity");
+  r.Set("x-goog-stored-content-length", std::to_string(size));
   http::FileBody file{path, 0, size};
   if (std::optional<std::string_view> range = head.Get("Range")) {
     ByteRange br;
@@ -130,8 +130,8 @@ std::unique_ptr<http::Exchange> DownloadService::Route(const http::RequestHead& 
       case RangeKind::kNone:
         break;
       case RangeKind::kUnsatisfiable: {
-        http::Response bad =
-            http::StorageError(416, "InvalidRange", "The requested range cannot be satisfied.");
+        http::Response bad = http::StorageError(416, "InvalidRange",
+                                                "The requested range cannot be satisfied.", fmt);
         bad.Set("Content-Range", "bytes */" + std::to_string(size));
         return Fixed(std::move(bad));
       }

@@ -11,10 +11,13 @@ const std::vector<EmbeddedSchema>& EmbeddedSchemas() {
       auto it = std::find_if(out.begin(), out.end(),
                              [&](const EmbeddedSchema& s) { return s.version == src->version; });
       if (it == out.end()) {
-        out.push_back({src->version, src->file, {}});
+        out.push_back({src->version, src->file, {}, {}});
         it = out.end() - 1;
       }
-      for (size_t i = 0; i < src->piece_count; ++i) it->text += src->pieces[i];
+      EmbeddedFile file{src->file, {}};
+      for (size_t i = 0; i < src->piece_count; ++i) file.text += src->pieces[i];
+      it->text += file.text;
+      it->files.push_back(std::move(file));
     }
     return out;
   }();

@@ -11,10 +11,16 @@
 
 namespace bg::schema {
 
+struct EmbeddedFile {
+  std::string_view file;  // relative to schema/, e.g. "v201702/services.schema"
+  std::string text;
+};
+
 struct EmbeddedSchema {
-  std::string_view version;  // "v201702"
-  std::string_view file;     // first file of the version, relative to schema/
-  std::string text;          // the whole file
+  std::string_view version;         // "v201702"
+  std::string_view file;            // first file of the version, relative to schema/
+  std::string text;                 // the files of the version, concatenated in file-name order
+  std::vector<EmbeddedFile> files;  // each file on its own, in file-name order
 };
 
 // Every embedded schema, one per version (several files of a version are concatenated).

@@ -64,9 +64,13 @@ std::optional<Registry> Registry::Parse(std::string_view version, std::string_vi
   reg.version_ = std::move(doc->version);
   reg.ns_ = doc->ns.empty() ? "https://adwords.google.com/api/adwords/cm/" + reg.version_
                             : std::move(doc->ns);
-  reg.types_ = std::move(doc->types);
+  for (auto& t : doc->types) (t.wsdl_only ? reg.wsdl_types_ : reg.types_).push_back(std::move(t));
   reg.operation_types_ = std::move(doc->operation_types);
+  reg.services_ = std::move(doc->services);
+  std::sort(reg.services_.begin(), reg.services_.end(),
+            [](const ServiceDef& a, const ServiceDef& b) { return a.name < b.name; });
   std::string msg = reg.BuildIndexes();
+  if (msg.empty()) msg = reg.BuildServiceIndexes();
   if (!msg.empty()) {
     set_error(std::move(msg));
     return std::nullopt;
@@ -131,6 +135,78 @@ std::string Registry::BuildIndexes() {
     }
   }
   return "";
+}
+
+std::string Registry::BuildServiceIndexes() {
+  wsdl_index_.clear();
+  for (uint32_t i = 0; i < wsdl_types_.size(); ++i) {
+    if (index_.contains(wsdl_types_[i].name) ||
+        !wsdl_index_.emplace(wsdl_types_[i].name, i).second) {
+      return "duplicate type " + wsdl_types_[i].name;
+    }
+  }
+  for (size_t i = 1; i < services_.size(); ++i) {
+    if (services_[i].name == services_[i - 1].name) return "duplicate service " + services_[i].name;
+  }
+  // Each service WSDL is closed: every type it refers to is one it defines, or an XSD built-in
+  // (a name the registry does not know).
+  for (const auto& service : services_) {
+    std::unordered_map<std::string_view, bool> listed;
+    for (const auto& name : service.types) {
+      if (!FindWsdlType(name)) return "service " + service.name + ": unknown type " + name;
+      if (!listed.emplace(name, true).second) {
+        return "service " + service.name + ": type " + name + " listed twice";
+      }
+    }
+    auto check = [&](std::string_view type, std::string_view where) -> std::string {
+      if (type.empty() || listed.contains(type) || !FindWsdlType(type)) return "";
+      return "service " + service.name + ": " + std::string(where) + " refers to type " +
+             std::string(type) + " it does not list";
+    };
+    for (const auto& name : service.types) {
+      const TypeDef* t = FindWsdlType(name);
+      std::string msg = t->kind == Kind::kComplex ? check(t->base, name) : "";
+      for (const auto& f : t->fields) {
+        if (msg.empty()) msg = check(f.type, name + "." + f.name);
+      }
+      if (!msg.empty()) return msg;
+    }
+    for (const auto& e : service.elements) {
+      std::string msg = check(e.type, "element " + e.name);
+      for (const auto& f : e.fields) {
+        if (msg.empty()) msg = check(f.type, "element " + e.name + "." + f.name);
+      }
+      if (!msg.empty()) return msg;
+    }
+    for (const auto& op : service.operations) {
+      if (!service.FindElement(op) || !service.FindElement(op + "Response")) {
+        return "service " + service.name + ": operation " + op + " lacks its elements";
+      }
+    }
+    if (!service.operations.empty() && !service.FindElement("ApiExceptionFault")) {
+      return "service " + service.name + ": no ApiExceptionFault element";
+    }
+  }
+  return "";
+}
+
+const WsdlElement* ServiceDef::FindElement(std::string_view element) const {
+  for (const auto& e : elements) {
+    if (e.name == element) return &e;
+  }
+  return nullptr;
+}
+
+const ServiceDef* Registry::FindService(std::string_view service) const {
+  auto it = std::lower_bound(services_.begin(), services_.end(), service,
+                             [](const ServiceDef& s, std::string_view n) { return s.name < n; });
+  return it != services_.end() && it->name == service ? &*it : nullptr;
+}
+
+const TypeDef* Registry::FindWsdlType(std::string_view type) const {
+  if (const TypeDef* t = Find(type)) return t;
+  auto it = wsdl_index_.find(type);
+  return it == wsdl_index_.end() ? nullptr : &wsdl_types_[it->second];
 }
 
 const Registry::TypeInfo* Registry::Info(std::string_view type) const {

@@ -61,6 +61,33 @@ struct TypeDef {
   // Operation types only: the operators the owning service accepts ("ADD", "SET", "REMOVE");
   // empty = no restriction recorded (all operators).
   std::vector<std::string> supported_operators;
+  // A type that only the service WSDLs define (e.g. CampaignLabel, CampaignPage): served in the
+  // WSDLs, never part of the upload/result model (not in types(), not found by Find()).
+  bool wsdl_only = false;
+};
+
+// A global element of a service WSDL: either of a named type (`ApiExceptionFault` of type
+// `ApiException`) or a wrapper with an inline sequence (`mutate`: operations*).
+struct WsdlElement {
+  std::string name;
+  std::string type;              // named type; empty: the inline sequence of `fields`
+  std::vector<FieldDef> fields;  // inline sequence, in order
+};
+
+// One service WSDL (schema/<version>/services.schema). The names that follow from the service
+// name by the AdWords conventions are not stored: portType `<name>Interface`, binding
+// `<name>SoapBinding`, port `<name>InterfacePort`; each operation `op` has the messages
+// `<op>Request` (element `op`) and `<op>Response` (element `<op>Response`) and the fault
+// `ApiException` (element `ApiExceptionFault`); SOAP headers are used when the service has a
+// `RequestHeader` element.
+struct ServiceDef {
+  std::string name;                     // "CampaignService"
+  std::vector<std::string> types;       // the types its WSDL defines, in WSDL order
+  std::vector<WsdlElement> elements;    // global elements, in WSDL order
+  std::vector<std::string> operations;  // "get", "mutate", ... in WSDL order
+
+  const WsdlElement* FindElement(std::string_view element) const;
+  bool HasHeaders() const { return FindElement("RequestHeader") != nullptr; }
 };
 
 class Registry {
@@ -91,6 +118,13 @@ class Registry {
   // All types, in schema order (for WSDL generation).
   const std::vector<TypeDef>& types() const { return types_; }
 
+  // The services whose WSDLs are served, sorted by name, and one of them by name (nullptr: none).
+  const std::vector<ServiceDef>& services() const { return services_; }
+  const ServiceDef* FindService(std::string_view service) const;
+  // A type of the model (Find) or one only the service WSDLs define; nullptr when neither.
+  const TypeDef* FindWsdlType(std::string_view type) const;
+  const std::vector<TypeDef>& wsdl_types() const { return wsdl_types_; }
+
   // Builds a registry from the text of a schema file (see schema/README.md for the format).
   // Exposed for tests and for `batchgate schema import`.
   static std::optional<Registry> Parse(std::string_view version, std::string_view text,
@@ -116,10 +150,14 @@ class Registry {
   };
   const FieldDef& At(FieldRef ref) const { return types_[ref.first].fields[ref.second]; }
   const TypeInfo* Info(std::string_view type) const;
-  std::string BuildIndexes();  // returns an error message, "" when fine
+  std::string BuildIndexes();         // returns an error message, "" when fine
+  std::string BuildServiceIndexes();  // the same for wsdl_types_ and services_
 
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
   std::vector<TypeInfo> info_;
+  std::vector<TypeDef> wsdl_types_;
+  std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> wsdl_index_;
+  std::vector<ServiceDef> services_;
 };
 
 }  // namespace bg::schema

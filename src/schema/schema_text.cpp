@@ -130,6 +130,7 @@ bool ApplyFieldAttr(std::string_view tok, FieldDef* f) {
 bool ApplyTypeAttr(std::string_view tok, TypeDef* t) {
   if (tok == "abstract") return t->abstract = true;
   if (tok == "choice") return t->is_choice = true;
+  if (tok == "wsdl") return t->wsdl_only = true;
   if (tok.starts_with("base=") && tok.size() > 5) return t->base = std::string(tok.substr(5)), true;
   if (tok.starts_with("ops=")) return ParseOps(tok.substr(4), &t->supported_operators);
   return false;
@@ -168,6 +169,8 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
   auto fail = [&line_no](const std::string& what) {
     return InvalidArgument("schema line " + std::to_string(line_no) + ": " + what);
   };
+  // What the indented lines attach to: the last type, the last service or its last element.
+  enum class Scope { kNone, kType, kService, kElement } scope = Scope::kNone;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
@@ -179,10 +182,13 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
     std::vector<std::string_view> tok = Split(line, ' ');
     if (tok.empty() || tok[0].starts_with('#')) continue;
     std::string_view kw = tok[0];
-    TypeDef* last = doc.types.empty() ? nullptr : &doc.types.back();
+    TypeDef* last = scope == Scope::kType ? &doc.types.back() : nullptr;
+    ServiceDef* service =
+        scope == Scope::kService || scope == Scope::kElement ? &doc.services.back() : nullptr;
     if (kw == "version" || kw == "namespace") {
       if (tok.size() != 2) return fail("expected one value");
       (kw == "version" ? doc.version : doc.ns) = std::string(tok[1]);
+      scope = Scope::kNone;
     } else if (kw == "complex" || kw == "enum" || kw == "simple") {
       if (tok.size() < 2) return fail("type name missing");
       TypeDef t;
@@ -193,8 +199,15 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
           return fail("bad type attribute '" + std::string(tok[i]) + "'");
       }
       doc.types.push_back(std::move(t));
+      scope = Scope::kType;
     } else if (kw == "field") {
-      if (!last || last->kind != Kind::kComplex) return fail("field outside a complex type");
+      bool in_element = scope == Scope::kElement;
+      if (!in_element && (!last || last->kind != Kind::kComplex)) {
+        return fail("field outside a complex type");
+      }
+      if (in_element && !service->elements.back().type.empty()) {
+        return fail("field in an element that has a type");
+      }
       if (tok.size() < 3) return fail("field needs a name and a type");
       FieldDef f;
       f.name = std::string(tok[1]);
@@ -203,7 +216,7 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
         if (!ApplyFieldAttr(tok[i], &f))
           return fail("bad field attribute '" + std::string(tok[i]) + "'");
       }
-      last->fields.push_back(std::move(f));
+      (in_element ? service->elements.back().fields : last->fields).push_back(std::move(f));
     } else if (kw == "value") {
       if (!last || last->kind != Kind::kEnum) return fail("value outside an enum");
       if (tok.size() != 2) return fail("value needs exactly one token");
@@ -211,6 +224,27 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
     } else if (kw == "operation") {
       if (tok.size() != 2) return fail("operation needs exactly one type name");
       doc.operation_types.emplace_back(tok[1]);
+      scope = Scope::kNone;
+    } else if (kw == "service") {
+      if (tok.size() != 2) return fail("service needs exactly one name");
+      doc.services.emplace_back().name = std::string(tok[1]);
+      scope = Scope::kService;
+    } else if (kw == "type" || kw == "element" || kw == "op") {
+      if (!service) return fail(std::string(kw) + " outside a service");
+      if (kw == "element") {
+        if (tok.size() != 2 &&
+            !(tok.size() == 3 && tok[2].starts_with("type=") && tok[2].size() > 5)) {
+          return fail("element needs a name and optionally type=T");
+        }
+        WsdlElement e;
+        e.name = std::string(tok[1]);
+        if (tok.size() == 3) e.type = std::string(tok[2].substr(5));
+        service->elements.push_back(std::move(e));
+        scope = Scope::kElement;
+      } else {
+        if (tok.size() != 2) return fail(std::string(kw) + " needs exactly one name");
+        (kw == "type" ? service->types : service->operations).emplace_back(tok[1]);
+      }
     } else {
       return fail("unknown keyword '" + std::string(kw) + "'");
     }
@@ -221,8 +255,8 @@ Result<SchemaDoc> ParseSchemaText(std::string_view text) {
 
 std::string FormatSchemaText(const SchemaDoc& doc) {
   std::string out;
-  out += "# batchgate schema: types of the AdWords API " + doc.version +
-         " (facts only; format: schema/README.md).\n";
+  out += std::string("# batchgate schema: ") + (doc.services.empty() ? "types" : "service WSDLs") +
+         " of the AdWords API " + doc.version + " (facts only; format: schema/README.md).\n";
   out += "# Generated by `batchgate schema import`; do not edit by hand.\n";
   out += "version " + doc.version + "\n";
   out += "namespace " + doc.ns + "\n";
@@ -232,12 +266,27 @@ std::string FormatSchemaText(const SchemaDoc& doc) {
     if (!t.base.empty()) out += " base=" + t.base;
     if (t.abstract) out += " abstract";
     if (t.is_choice) out += " choice";
+    if (t.wsdl_only) out += " wsdl";
     if (!t.supported_operators.empty()) out += " ops=" + JoinOps(t.supported_operators);
     out += '\n';
     for (const auto& f : t.fields) FormatField(f, &out);
     for (const auto& v : t.enum_values) out += "  value " + v + "\n";
   }
   for (const auto& op : doc.operation_types) out += "operation " + op + "\n";
+  for (const auto& service : doc.services) {
+    out += "service " + service.name + "\n";
+    for (const auto& t : service.types) out += "  type " + t + "\n";
+    for (const auto& e : service.elements) {
+      out += "  element " + e.name;
+      if (!e.type.empty()) out += " type=" + e.type;
+      out += '\n';
+      for (const auto& f : e.fields) {
+        out += "  ";  // element fields are indented one level deeper
+        FormatField(f, &out);
+      }
+    }
+    for (const auto& op : service.operations) out += "  op " + op + "\n";
+  }
   return out;
 }
 

@@ -19,6 +19,7 @@ struct SchemaDoc {
   std::string ns;                            // target namespace of the cm types
   std::vector<TypeDef> types;                // in file order
   std::vector<std::string> operation_types;  // upload operation types, in file order
+  std::vector<ServiceDef> services;          // served WSDLs, in file order
 };
 
 Result<SchemaDoc> ParseSchemaText(std::string_view text);

@@ -34,10 +34,13 @@ std::optional<double> ParseDouble(std::string_view s) {
   return v;
 }
 
-// Temporary ids (reference §5.2) sit in fields the schema marks read-only for ADD
-// (Campaign.id, AdGroup.id); they must reach the executor, which resolves or rejects them.
-bool IsIdValue(const model::Field& f) {
-  return (f.name == "id" || f.name == "budgetId") && !f.child && model::ParseInt64(f.text);
+// Temporary ids (reference §5.2) sit in fields the schema marks read-only for ADD (Campaign.id,
+// AdGroup.id): on ADD an integer there is not a read-only violation but a temp id definition; it
+// reaches the backend, which resolves it (or answers NewEntityCreationError.CANNOT_SET_ID_FOR_ADD
+// for a non-negative one, the more specific real error).
+bool IsTempIdSite(const model::Field& f, std::string_view op) {
+  return op == "ADD" && (f.name == "id" || f.name == "budgetId") && !f.child &&
+         model::ParseInt64(f.text).has_value();
 }
 
 class Validator {
@@ -45,25 +48,21 @@ class Validator {
   Validator(const Registry& registry, std::string_view op) : registry_(registry), op_(op) {}
 
   void Node(model::Node& node, std::string& path) {
-    const std::string_view type = node.type();
     auto& fields = node.mutable_fields();
-    // Read-only fields for this operator are ignored when sent: drop them.
-    fields.erase(std::remove_if(fields.begin(), fields.end(),
-                                [&](const model::Field& f) {
-                                  const FieldDef* fd = registry_.FindField(type, f.name);
-                                  return fd && fd->ReadOnlyFor(op_) && !IsIdValue(f);
-                                }),
-                 fields.end());
-
-    for (const FieldDef* fd : registry_.AllFields(type)) {
+    for (const FieldDef* fd : registry_.AllFields(node.type())) {
       if (fd->is_marker) continue;
       const size_t base = path.size();
+      const bool read_only = fd->ReadOnlyFor(op_);
       int64_t count = 0;
       for (model::Field& f : fields) {
         if (f.name != fd->name) continue;
         path.append(".").append(fd->name);
         if (fd->repeated) path.append("[").append(std::to_string(count)).append("]");
-        if (f.child) {
+        if (read_only && !IsTempIdSite(f, op_)) {
+          // Issue 3: a read-only field that is set is the operation's error, not silently
+          // dropped (the trigger is the value sent, for a simple field).
+          Add("ReadOnlyError", "READ_ONLY", path, f.child ? std::string() : f.text);
+        } else if (f.child) {
           ComplexRange(*fd, *f.child, path);
           Node(*f.child, path);
         } else {

@@ -37,6 +37,7 @@ std::string Documentation(const pugi::xml_node& node) {
 
 struct Ctx {
   std::string file;
+  bool read_constraints = true;  // false: structure only (types whose facts come from elsewhere)
   Status Error(const std::string& what) const { return InvalidArgument(file + ": " + what); }
 };
 
@@ -52,6 +53,7 @@ Result<FieldDef> ReadElement(const Ctx& ctx, const pugi::xml_node& el) {
   f.min_occurs = std::atoi(min.c_str());
   f.repeated = max == "unbounded" || std::atoi(max.c_str()) > 1;
   f.is_marker = f.name.find('.') != std::string::npos && f.name.ends_with(".Type");
+  if (!ctx.read_constraints) return f;
   Status st = ApplyFieldConstraints(ExtractConstraints(Documentation(el)), &f);
   if (!st.ok()) return ctx.Error("field " + f.name + ": " + st.message());
   return f;
@@ -166,6 +168,200 @@ Status ReadSupportedOperators(const Ctx& ctx, const pugi::xml_node& schema,
   return Status::Ok();
 }
 
+// The structural facts of a type (constraints dropped), for comparing copies across files.
+std::string Structure(TypeDef t) {
+  for (auto& f : t.fields) {
+    FieldDef bare;
+    bare.name = std::move(f.name);
+    bare.type = std::move(f.type);
+    bare.min_occurs = f.min_occurs;
+    bare.repeated = f.repeated;
+    bare.is_marker = f.is_marker;
+    f = std::move(bare);
+  }
+  t.supported_operators.clear();
+  t.wsdl_only = false;
+  SchemaDoc doc;
+  doc.types.push_back(std::move(t));
+  return FormatSchemaText(doc);
+}
+
+Result<TypeDef> ReadNamedType(const Ctx& ctx, const pugi::xml_node& node) {
+  BG_ASSIGN_OR_RETURN(
+      TypeDef t, Is(node, "complexType") ? ReadComplexType(ctx, node) : ReadSimpleType(ctx, node));
+  if (t.name.empty()) return ctx.Error("unnamed global type");
+  return t;
+}
+
+Result<WsdlElement> ReadGlobalElement(const Ctx& ctx, const pugi::xml_node& node) {
+  WsdlElement e;
+  e.name = node.attribute("name").value();
+  e.type = std::string(LocalName(node.attribute("type").value()));
+  if (e.name.empty()) return ctx.Error("unnamed global element");
+  if (!e.type.empty()) return e;
+  TypeDef wrapper;
+  wrapper.name = "element " + e.name;
+  for (auto c : node.children()) {
+    if (c.type() != pugi::node_element || Is(c, "annotation")) continue;
+    if (!Is(c, "complexType")) return ctx.Error(wrapper.name + ": unsupported <" + c.name() + ">");
+    BG_RETURN_IF_ERROR(ReadContent(ctx, c, &wrapper));
+  }
+  if (!wrapper.base.empty() || wrapper.is_choice) {
+    return ctx.Error(wrapper.name + ": only a plain <sequence> is supported");
+  }
+  e.fields = std::move(wrapper.fields);
+  return e;
+}
+
+pugi::xml_node Child(const pugi::xml_node& parent, std::string_view local) {
+  for (auto c : parent.children()) {
+    if (Is(c, local)) return c;
+  }
+  return {};
+}
+
+// The service facts of one WSDL; fails where the WSDL departs from the conventions that
+// ServiceDef leaves implicit (names of portType, binding, port, messages and parts).
+Result<ServiceDef> ReadService(const Ctx& ctx, const Loaded& loaded) {
+  pugi::xml_node defs = loaded.doc.document_element();
+  ServiceDef s;
+  s.name = Child(defs, "service").attribute("name").value();
+  if (s.name.empty()) return ctx.Error("no <wsdl:service name>");
+  for (auto node : loaded.schema.children()) {
+    if (Is(node, "complexType") || Is(node, "simpleType")) {
+      s.types.emplace_back(node.attribute("name").value());
+    } else if (Is(node, "element")) {
+      BG_ASSIGN_OR_RETURN(WsdlElement e, ReadGlobalElement(ctx, node));
+      s.elements.push_back(std::move(e));
+    }
+  }
+  std::map<std::string, std::pair<std::string, std::string>> parts;  // message -> (part, element)
+  for (auto m : defs.children()) {
+    if (!Is(m, "message")) continue;
+    pugi::xml_node part = Child(m, "part");
+    parts[m.attribute("name").value()] = {
+        part.attribute("name").value(), std::string(LocalName(part.attribute("element").value()))};
+  }
+  auto expect = [&ctx](bool ok, const std::string& what) {
+    return ok ? Status::Ok() : ctx.Error("unconventional WSDL: " + what);
+  };
+  pugi::xml_node port_type = Child(defs, "portType");
+  BG_RETURN_IF_ERROR(
+      expect(port_type.attribute("name").value() == s.name + "Interface", "portType name"));
+  for (auto op : port_type.children()) {
+    if (!Is(op, "operation")) continue;
+    std::string name = op.attribute("name").value();
+    auto message = [&](const char* child) {
+      return std::string(LocalName(Child(op, child).attribute("message").value()));
+    };
+    BG_RETURN_IF_ERROR(expect(message("input") == name + "Request" &&
+                                  message("output") == name + "Response" &&
+                                  message("fault") == "ApiException",
+                              "messages of operation " + name));
+    BG_RETURN_IF_ERROR(
+        expect(parts[name + "Request"] == std::make_pair(std::string("parameters"), name) &&
+                   parts[name + "Response"] ==
+                       std::make_pair(std::string("parameters"), name + "Response"),
+               "parts of operation " + name));
+    s.operations.push_back(std::move(name));
+  }
+  BG_RETURN_IF_ERROR(
+      expect(s.operations.empty() ||
+                 parts["ApiException"] ==
+                     std::make_pair(std::string("ApiException"), std::string("ApiExceptionFault")),
+             "ApiException message"));
+  BG_RETURN_IF_ERROR(expect(
+      Child(defs, "binding").attribute("name").value() == s.name + "SoapBinding", "binding name"));
+  BG_RETURN_IF_ERROR(expect(
+      Child(Child(defs, "service"), "port").attribute("name").value() == s.name + "InterfacePort",
+      "port name"));
+  return s;
+}
+
+struct Imported {
+  SchemaDoc model;     // batchjob.schema
+  SchemaDoc services;  // services.schema
+};
+
+Result<Imported> ImportAll(const WsdlImportInputs& inputs) {
+  std::map<std::string, TypeDef> types, wsdl_types;
+  std::map<std::string, std::string> origin;  // type -> file, for conflict messages
+  std::map<std::string, std::vector<std::string>> supported;
+  std::vector<ServiceDef> services;
+  std::string ns;
+  auto check_ns = [&ns](const Ctx& ctx, const std::string& file_ns) -> Status {
+    if (ns.empty()) ns = file_ns;
+    if (file_ns != ns) return ctx.Error("namespace " + file_ns + " differs from " + ns);
+    return Status::Ok();
+  };
+  auto read_file = [&](const std::string& file, bool type_file) -> Status {
+    Ctx ctx{file};
+    Loaded loaded;
+    BG_RETURN_IF_ERROR(Load(ctx, &loaded));
+    BG_RETURN_IF_ERROR(check_ns(ctx, loaded.ns));
+    for (auto node : loaded.schema.children()) {
+      if (!Is(node, "complexType") && !Is(node, "simpleType")) continue;
+      std::string name = node.attribute("name").value();
+      // Types of the model take their facts from the type WSDLs; in other files only their
+      // structure is read (and must agree).
+      bool model_type = !type_file && types.contains(name);
+      Ctx type_ctx{file, !model_type};
+      BG_ASSIGN_OR_RETURN(TypeDef t, ReadNamedType(type_ctx, node));
+      auto& pool = type_file || model_type ? types : wsdl_types;
+      auto it = pool.find(t.name);
+      if (it == pool.end()) {
+        origin[t.name] = file;
+        if (!type_file) t.wsdl_only = true;
+        pool.emplace(t.name, std::move(t));
+        continue;
+      }
+      bool same = type_file ? [&] {  // same name in two type files: the facts must agree
+        SchemaDoc a, b;
+        a.types.push_back(it->second);
+        b.types.push_back(t);
+        return FormatSchemaText(a) == FormatSchemaText(b);
+      }()
+                            : Structure(it->second) == Structure(t);
+      if (!same) {
+        return ctx.Error("type " + t.name + " differs from its definition in " + origin[t.name]);
+      }
+    }
+    BG_RETURN_IF_ERROR(ReadSupportedOperators(ctx, loaded.schema, &supported));
+    if (!Child(loaded.doc.document_element(), "service")) return Status::Ok();  // types only
+    BG_ASSIGN_OR_RETURN(ServiceDef service, ReadService(ctx, loaded));
+    services.push_back(std::move(service));
+    return Status::Ok();
+  };
+  for (const auto& file : inputs.type_wsdls) BG_RETURN_IF_ERROR(read_file(file, true));
+  for (const auto& file : inputs.service_wsdls) BG_RETURN_IF_ERROR(read_file(file, false));
+
+  Imported out;
+  SchemaDoc& doc = out.model;
+  doc.ns = ns;
+  doc.version = ns.substr(ns.rfind('/') + 1);
+  for (auto& [name, t] : types) {
+    if (t.kind == Kind::kComplex && t.base == "Operation") {
+      if (auto it = supported.find(name); it != supported.end()) t.supported_operators = it->second;
+      if (name.ends_with("Operation") && name != "BatchJobOperation") {
+        doc.operation_types.push_back(name);
+      }
+    }
+    doc.types.push_back(std::move(t));
+  }
+  out.services.ns = doc.ns;
+  out.services.version = doc.version;
+  for (auto& [name, t] : wsdl_types) out.services.types.push_back(std::move(t));
+  std::sort(services.begin(), services.end(),
+            [](const ServiceDef& a, const ServiceDef& b) { return a.name < b.name; });
+  for (size_t i = 1; i < services.size(); ++i) {
+    if (services[i].name == services[i - 1].name) {
+      return InvalidArgument("service " + services[i].name + " is defined by two input files");
+    }
+  }
+  out.services.services = std::move(services);
+  return out;
+}
+
 }  // namespace
 
 Result<WsdlImportInputs> ClassifyWsdlPaths(const std::vector<std::string>& paths) {
@@ -194,66 +390,18 @@ Result<WsdlImportInputs> ClassifyWsdlPaths(const std::vector<std::string>& paths
 }
 
 Result<SchemaDoc> ImportWsdlDoc(const WsdlImportInputs& inputs) {
-  std::map<std::string, TypeDef> types;
-  std::map<std::string, std::string> origin;  // type -> file, for conflict messages
-  std::map<std::string, std::vector<std::string>> supported;
-  std::string ns;
-  auto check_ns = [&ns](const Ctx& ctx, const std::string& file_ns) -> Status {
-    if (ns.empty()) ns = file_ns;
-    if (file_ns != ns) return ctx.Error("namespace " + file_ns + " differs from " + ns);
-    return Status::Ok();
-  };
-  for (const auto& file : inputs.type_wsdls) {
-    Ctx ctx{file};
-    Loaded loaded;
-    BG_RETURN_IF_ERROR(Load(ctx, &loaded));
-    BG_RETURN_IF_ERROR(check_ns(ctx, loaded.ns));
-    for (auto node : loaded.schema.children()) {
-      std::optional<TypeDef> t;
-      if (Is(node, "complexType")) {
-        BG_ASSIGN_OR_RETURN(t, ReadComplexType(ctx, node));
-      } else if (Is(node, "simpleType")) {
-        BG_ASSIGN_OR_RETURN(t, ReadSimpleType(ctx, node));
-      } else {
-        continue;  // global elements (service wrappers) and annotations
-      }
-      if (t->name.empty()) return ctx.Error("unnamed global type");
-      auto it = types.find(t->name);
-      if (it == types.end()) {
-        origin[t->name] = file;
-        types.emplace(t->name, std::move(*t));
-        continue;
-      }
-      SchemaDoc a, b;  // same name in two files: the facts must agree
-      a.types.push_back(it->second);
-      b.types.push_back(*t);
-      if (FormatSchemaText(a) != FormatSchemaText(b)) {
-        return ctx.Error("type " + t->name + " differs from its definition in " + origin[t->name]);
-      }
-    }
-    BG_RETURN_IF_ERROR(ReadSupportedOperators(ctx, loaded.schema, &supported));
-  }
-  for (const auto& file : inputs.service_wsdls) {
-    Ctx ctx{file};
-    Loaded loaded;
-    BG_RETURN_IF_ERROR(Load(ctx, &loaded));
-    BG_RETURN_IF_ERROR(check_ns(ctx, loaded.ns));
-    BG_RETURN_IF_ERROR(ReadSupportedOperators(ctx, loaded.schema, &supported));
-  }
+  BG_ASSIGN_OR_RETURN(Imported all, ImportAll(inputs));
+  return std::move(all.model);
+}
 
-  SchemaDoc doc;
-  doc.ns = ns;
-  doc.version = ns.substr(ns.rfind('/') + 1);
-  for (auto& [name, t] : types) {
-    if (t.kind == Kind::kComplex && t.base == "Operation") {
-      if (auto it = supported.find(name); it != supported.end()) t.supported_operators = it->second;
-      if (name.ends_with("Operation") && name != "BatchJobOperation") {
-        doc.operation_types.push_back(name);
-      }
-    }
-    doc.types.push_back(std::move(t));
-  }
-  return doc;
+Result<SchemaDoc> ImportServicesDoc(const WsdlImportInputs& inputs) {
+  BG_ASSIGN_OR_RETURN(Imported all, ImportAll(inputs));
+  return std::move(all.services);
+}
+
+Result<ImportedSchema> ImportWsdlFiles(const WsdlImportInputs& inputs) {
+  BG_ASSIGN_OR_RETURN(Imported all, ImportAll(inputs));
+  return ImportedSchema{FormatSchemaText(all.model), FormatSchemaText(all.services)};
 }
 
 Result<std::string> ImportWsdl(const WsdlImportInputs& inputs) {
@@ -266,28 +414,46 @@ Result<std::string> ImportWsdl(const std::vector<std::string>& wsdl_paths) {
   return ImportWsdl(inputs);
 }
 
+namespace {
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) std::cerr << "schema import: cannot write " << path << "\n";
+  return static_cast<bool>(out);
+}
+
+}  // namespace
+
 int RunSchemaImport(const std::vector<std::string>& wsdls, const std::string& out_file) {
-  auto text = ImportWsdl(wsdls);
-  if (!text.ok()) {
-    std::cerr << "schema import: " << text.status().message() << "\n";
+  auto inputs = ClassifyWsdlPaths(wsdls);
+  Result<ImportedSchema> files =
+      inputs.ok() ? ImportWsdlFiles(*inputs) : Result<ImportedSchema>(inputs.status());
+  if (!files.ok()) {
+    std::cerr << "schema import: " << files.status().message() << "\n";
     return 1;
   }
-  auto doc = ParseSchemaText(*text);
+  const std::string& text = files->batchjob;
+  auto doc = ParseSchemaText(text);
   std::string error;
-  if (!doc.ok() || !Registry::Parse(doc->version, *text, &error)) {
+  if (!doc.ok() || !Registry::Parse(doc->version, text + files->services, &error)) {
     std::cerr << "schema import: the result does not load: "
               << (doc.ok() ? error : doc.status().message()) << "\n";
     return 1;
   }
   if (out_file == "-") {
-    std::cout << *text;
+    std::cout << text;
     return std::cout.good() ? 0 : 1;
   }
-  std::ofstream out(out_file, std::ios::binary | std::ios::trunc);
-  out << *text;
-  out.close();
-  if (!out) {
-    std::cerr << "schema import: cannot write " << out_file << "\n";
+  std::error_code ec;
+  if (fs::is_directory(out_file, ec)) {  // both files of the version
+    fs::path dir(out_file);
+    if (!WriteText((dir / "batchjob.schema").string(), text) ||
+        !WriteText((dir / "services.schema").string(), files->services)) {
+      return 1;
+    }
+  } else if (!WriteText(out_file, text)) {
     return 1;
   }
   std::cerr << "schema import: " << doc->types.size() << " types, " << doc->operation_types.size()

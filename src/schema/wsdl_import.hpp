@@ -5,12 +5,19 @@
 // cardinality, enum values, and the constraint facts read from the <span class="constraint X">
 // sentences of the documentation. No documentation prose is carried over.
 //
+// Two outputs: batchjob.schema (the model: types, constraints, upload operation types) and
+// services.schema (what the served WSDLs need beyond the model: one `service` block per input
+// WSDL, and the types only service WSDLs define).
+//
 // Two roles of input file:
 //  * type WSDLs (BatchJobService.wsdl, BatchJobOpsService.wsdl): every named complexType and
 //    simpleType is merged by name; the upload operation types are the `*Operation` types that
 //    extend `Operation` (minus BatchJobOperation).
-//  * service WSDLs (AdGroupService.wsdl, ...): only the SupportedOperators of their mutate*
-//    elements are read, recorded on the operation types already known from the type WSDLs.
+//  * service WSDLs (AdGroupService.wsdl, ...): for the model, only the SupportedOperators of
+//    their mutate* elements are read, recorded on the operation types already known from the
+//    type WSDLs; their other types go to services.schema (marked `wsdl`).
+// Every input WSDL (of either role) becomes a `service` block: its types in WSDL order, its
+// global elements and its operations.
 // Stateless functions; thread-safe. Reads files with pugixml (DOM; files are about 1 MB).
 #pragma once
 
@@ -34,12 +41,24 @@ Result<WsdlImportInputs> ClassifyWsdlPaths(const std::vector<std::string>& paths
 // The imported facts (types sorted by name, operation types sorted by name).
 Result<SchemaDoc> ImportWsdlDoc(const WsdlImportInputs& inputs);
 
-// The canonical schema text of the imported facts.
+// The service facts: a ServiceDef per input WSDL (sorted by name) and the types only service
+// WSDLs define (marked wsdl_only, sorted by name).
+Result<SchemaDoc> ImportServicesDoc(const WsdlImportInputs& inputs);
+
+// The canonical texts of both files.
+struct ImportedSchema {
+  std::string batchjob;  // schema/<version>/batchjob.schema
+  std::string services;  // schema/<version>/services.schema
+};
+Result<ImportedSchema> ImportWsdlFiles(const WsdlImportInputs& inputs);
+
+// The canonical schema text of the imported facts (batchjob.schema).
 Result<std::string> ImportWsdl(const WsdlImportInputs& inputs);
 Result<std::string> ImportWsdl(const std::vector<std::string>& wsdl_paths);  // classified
 
 // CLI entry: imports `wsdls` (files or directories, see ClassifyWsdlPaths), checks that the
-// result parses as a Registry, writes it to `out_file` ("-" = stdout). Reports problems on
+// result parses as a Registry, writes batchjob.schema to `out_file` ("-" = stdout) or, when
+// `out_file` is a directory, batchjob.schema and services.schema into it. Reports problems on
 // stderr; returns the process exit code (0 = written).
 int RunSchemaImport(const std::vector<std::string>& wsdls, const std::string& out_file);
 

@@ -1,73 +1,69 @@
 #include "soap/awql.hpp"
 
-#include <cctype>
+#include <charconv>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "soap/envelope.hpp"
+#include "soap/awql_lexer.hpp"
 
 namespace bg::soap {
 namespace {
 
-enum class Tok { kWord, kNumber, kString, kPunct, kEnd };
-
-struct Token {
-  Tok kind = Tok::kEnd;
-  std::string text;
-};
+using awql::Tok;
+using awql::Token;
 
 std::string Upper(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return out;
-}
-
-ApiError SyntaxError(std::string trigger) {
-  return ApiError::Make("RequestError", "INVALID_INPUT", "query", std::move(trigger));
-}
-
-Result<std::vector<Token>> Tokenize(std::string_view q) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (i < q.size()) {
-    unsigned char c = static_cast<unsigned char>(q[i]);
-    if (std::isspace(c)) {
-      ++i;
-    } else if (std::isalpha(c) || c == '_') {
-      size_t j = i;
-      while (j < q.size() &&
-             (std::isalnum(static_cast<unsigned char>(q[j])) || q[j] == '_' || q[j] == '.')) {
-        ++j;
-      }
-      out.push_back({Tok::kWord, std::string(q.substr(i, j - i))});
-      i = j;
-    } else if (std::isdigit(c) || c == '-' || c == '+') {
-      size_t j = i + 1;
-      while (j < q.size() && std::isdigit(static_cast<unsigned char>(q[j]))) ++j;
-      out.push_back({Tok::kNumber, std::string(q.substr(i, j - i))});
-      i = j;
-    } else if (c == '"' || c == '\'') {
-      size_t j = q.find(static_cast<char>(c), i + 1);
-      if (j == std::string_view::npos) return Status(SyntaxError(std::string(q.substr(i))));
-      out.push_back({Tok::kString, std::string(q.substr(i + 1, j - i - 1))});
-      i = j + 1;
-    } else if ((c == '!' || c == '>' || c == '<') && i + 1 < q.size() && q[i + 1] == '=') {
-      out.push_back({Tok::kPunct, std::string(q.substr(i, 2))});
-      i += 2;
-    } else if (c == ',' || c == '[' || c == ']' || c == '=' || c == '>' || c == '<') {
-      out.push_back({Tok::kPunct, std::string(1, static_cast<char>(c))});
-      ++i;
-    } else {
-      return Status(SyntaxError(std::string(1, static_cast<char>(c))));
-    }
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
-  out.push_back({Tok::kEnd, ""});
   return out;
+}
+
+// Words that cannot be a field name or a bare value.
+bool IsReserved(std::string_view upper) {
+  static constexpr std::string_view kReserved[] = {"SELECT", "WHERE", "AND",   "ORDER", "BY",
+                                                   "ASC",    "DESC",  "LIMIT", "FROM",  "DURING"};
+  for (std::string_view r : kReserved) {
+    if (r == upper) return true;
+  }
+  return false;
+}
+
+// Operator names of AWQL (the six comparisons are written as symbols only).
+bool IsOperatorName(std::string_view upper) {
+  static constexpr std::string_view kNames[] = {"IN",
+                                                "NOT_IN",
+                                                "STARTS_WITH",
+                                                "STARTS_WITH_IGNORE_CASE",
+                                                "CONTAINS",
+                                                "CONTAINS_IGNORE_CASE",
+                                                "DOES_NOT_CONTAIN",
+                                                "DOES_NOT_CONTAIN_IGNORE_CASE",
+                                                "CONTAINS_ANY",
+                                                "CONTAINS_NONE",
+                                                "CONTAINS_ALL"};
+  for (std::string_view n : kNames) {
+    if (n == upper) return true;
+  }
+  return false;
+}
+
+std::string_view SymbolOperator(std::string_view symbol) {
+  if (symbol == "=") return "EQUALS";
+  if (symbol == "!=") return "NOT_EQUALS";
+  if (symbol == ">") return "GREATER_THAN";
+  if (symbol == ">=") return "GREATER_THAN_EQUALS";
+  if (symbol == "<") return "LESS_THAN";
+  if (symbol == "<=") return "LESS_THAN_EQUALS";
+  return {};
 }
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> toks) : toks_(std::move(toks)) {}
+  Parser(std::string_view query, std::vector<Token> toks) : query_(query), toks_(std::move(toks)) {}
 
   Result<Selector> Parse() {
     Selector s;
@@ -92,21 +88,21 @@ class Parser {
       } while (Punct(","));
     }
     if (AcceptKeyword("LIMIT")) {
-      BG_ASSIGN_OR_RETURN(int64_t start, Number());
+      BG_ASSIGN_OR_RETURN(int32_t start, Int());
       if (!Punct(",")) return Error();
-      BG_ASSIGN_OR_RETURN(int64_t count, Number());
+      BG_ASSIGN_OR_RETURN(int32_t count, Int());
       s.start_index = start;
       s.number_results = count;
     }
+    // Whatever is left (FROM, DURING, a second WHERE, a trailing comma…) is an error.
     if (Peek().kind != Tok::kEnd) return Error();
     return s;
   }
 
  private:
   const Token& Peek() const { return toks_[pos_]; }
-  Status Error() const {
-    return Status(SyntaxError(Peek().kind == Tok::kEnd ? "<end of query>" : Peek().text));
-  }
+  Status Error() const { return Status(awql::SyntaxError(query_, Peek())); }
+
   bool IsKeyword(std::string_view kw) const {
     return Peek().kind == Tok::kWord && Upper(Peek().text) == kw;
   }
@@ -125,39 +121,41 @@ class Parser {
     ++pos_;
     return true;
   }
+
   Result<std::string> Field() {
-    if (Peek().kind != Tok::kWord) return Error();
+    if (Peek().kind != Tok::kWord || IsReserved(Upper(Peek().text))) return Error();
     return toks_[pos_++].text;
   }
-  Result<int64_t> Number() {
-    std::optional<int64_t> v;
-    if (Peek().kind == Tok::kNumber) v = ParseLong(Peek().text);
-    if (!v) return Error();
+
+  // An xsd:int (LIMIT operands).
+  Result<int32_t> Int() {
+    const Token& t = Peek();
+    int32_t v = 0;
+    if (t.kind != Tok::kNumber) return Error();
+    auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+    if (ec != std::errc() || p != t.text.data() + t.text.size()) return Error();
     ++pos_;
-    return *v;
+    return v;
   }
+
   Result<std::string> Value() {
-    Tok k = Peek().kind;
-    if (k != Tok::kNumber && k != Tok::kString && k != Tok::kWord) return Error();
+    const Token& t = Peek();
+    bool ok = t.kind == Tok::kNumber || t.kind == Tok::kString ||
+              (t.kind == Tok::kWord && !IsReserved(Upper(t.text)));
+    if (!ok) return Error();
     return toks_[pos_++].text;
   }
+
   Result<Predicate> Condition() {
     Predicate p;
     BG_ASSIGN_OR_RETURN(p.field, Field());
-    static const std::pair<std::string_view, std::string_view> kSymbols[] = {
-        {"=", "EQUALS"},       {"!=", "NOT_EQUALS"},
-        {">", "GREATER_THAN"}, {">=", "GREATER_THAN_EQUALS"},
-        {"<", "LESS_THAN"},    {"<=", "LESS_THAN_EQUALS"}};
-    if (Peek().kind == Tok::kPunct) {
-      for (const auto& [sym, name] : kSymbols) {
-        if (Peek().text == sym) p.op = name;
-      }
-      if (p.op.empty()) return Error();
-    } else if (Peek().kind == Tok::kWord) {
-      p.op = Upper(Peek().text);
-    } else {
-      return Error();
+    const Token& op = Peek();
+    if (op.kind == Tok::kPunct) {
+      p.op = std::string(SymbolOperator(op.text));
+    } else if (op.kind == Tok::kWord && IsOperatorName(Upper(op.text))) {
+      p.op = Upper(op.text);
     }
+    if (p.op.empty()) return Error();
     ++pos_;
     if (Punct("[")) {
       if (!Punct("]")) {
@@ -174,6 +172,7 @@ class Parser {
     return p;
   }
 
+  std::string_view query_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
 };
@@ -181,8 +180,8 @@ class Parser {
 }  // namespace
 
 Result<Selector> ParseAwql(std::string_view query) {
-  BG_ASSIGN_OR_RETURN(std::vector<Token> toks, Tokenize(query));
-  return Parser(std::move(toks)).Parse();
+  BG_ASSIGN_OR_RETURN(std::vector<Token> toks, awql::Tokenize(query));
+  return Parser(query, std::move(toks)).Parse();
 }
 
 }  // namespace bg::soap

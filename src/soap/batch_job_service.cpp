@@ -1,5 +1,6 @@
 #include "soap/batch_job_service.hpp"
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -102,6 +103,28 @@ Result<model::BatchJob> Cancel(const CallContext& ctx, store::JobStore* store,
   return job;
 }
 
+// The quota of mutate ADD (reference: BatchJob.diskUsageQuotaBalance in KB,
+// BatchJobError.DISK_QUOTA_EXCEEDED): sets render->disk_quota_kb to what is left of the configured
+// quota (ctx.render.disk_quota_kb) after the customer's pending upload bytes, and refuses every
+// ADD with DISK_QUOTA_EXCEEDED when nothing is left (per the configured KB quota or the store's
+// byte quota, which app/ sets from the same upload.quota_bytes).
+Status CheckAddQuota(const CallContext& ctx, store::JobStore* store,
+                              const std::vector<PlannedOp>& plan, RenderContext* render) {
+  std::vector<ApiError> errors;
+  for (const PlannedOp& op : plan) {
+    if (op.add) errors.push_back(ApiError::Make("BatchJobError", "DISK_QUOTA_EXCEEDED", op.path));
+  }
+  if (errors.empty()) return Status::Ok();
+  BG_ASSIGN_OR_RETURN(int64_t pending, store->PendingUploadBytes(ctx.customer_id));
+  BG_ASSIGN_OR_RETURN(int64_t store_balance, store->QuotaBalanceBytes(ctx.customer_id));
+  const int64_t quota_bytes = ctx.render.disk_quota_kb * 1024;
+  const int64_t left =
+      quota_bytes > 0 ? std::max<int64_t>(0, quota_bytes - pending) : store_balance;
+  render->disk_quota_kb = left / 1024;
+  if (left == 0 || store_balance == 0) return Status(std::move(errors));
+  return Status::Ok();
+}
+
 void StartResponse(xml::XmlWriter& w, std::string_view element, const CallContext& ctx) {
   w.Start(element);
   w.Attribute("xmlns", model::CmNamespace(ctx.version));
@@ -141,6 +164,9 @@ Status BatchJobService::Mutate(const CallContext& ctx, pugi::xml_node request, s
     BG_RETURN_IF_ERROR(CheckOperation(ctx, store_, ops[i], i, &canceled, &plan, &errors));
   }
   if (!errors.empty()) return Status(std::move(errors));
+  // ADD quota: the customer's pending upload bytes (jobs not yet finished) against the quota.
+  RenderContext render = ctx.render;
+  BG_RETURN_IF_ERROR(CheckAddQuota(ctx, store_, plan, &render));
 
   xml::XmlWriter w(out);
   StartResponse(w, "mutateResponse", ctx);
@@ -168,7 +194,7 @@ Status BatchJobService::Mutate(const CallContext& ctx, pugi::xml_node request, s
   for (const PlannedOp& op : plan) {
     if (op.add) {
       const model::BatchJob& job = created[next_created++];
-      WriteBatchJob(w, "value", job, job.status, add_fields, ctx.render);
+      WriteBatchJob(w, "value", job, job.status, add_fields, render);
     } else {
       BG_ASSIGN_OR_RETURN(model::BatchJob job, Cancel(ctx, store_, scheduler_, op));
       WriteBatchJob(w, "value", job, job.status, set_fields, ctx.render);

@@ -73,8 +73,10 @@ void WriteBatchJob(xml::XmlWriter& w, std::string_view element, const model::Bat
         ctx.signer->UploadUrl(ctx.base_url, job.customer_id, job.id, job.upload_expires_ms / 1000);
     WriteTemporaryUrl(w, "uploadUrl", url, job.upload_expires_ms);
   }
+  // Past the results retention (results.ttl_seconds) the files are deleted: no downloadUrl.
   if (fields.download_url && ctx.signer != nullptr &&
-      (reported == JobStatus::kDone || reported == JobStatus::kCanceled)) {
+      (reported == JobStatus::kDone || reported == JobStatus::kCanceled) &&
+      job.results_expires_ms > NowMs()) {
     std::string url = ctx.signer->DownloadUrl(ctx.base_url, job.customer_id, job.id,
                                               job.results_expires_ms / 1000);
     WriteTemporaryUrl(w, "downloadUrl", url, job.results_expires_ms);

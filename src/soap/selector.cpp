@@ -1,7 +1,9 @@
 #include "soap/selector.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <set>
+#include <tuple>
 
 #include "soap/envelope.hpp"
 
@@ -9,43 +11,11 @@ namespace bg::soap {
 namespace {
 
 constexpr std::string_view kSelectorPath = "serviceSelector";
-constexpr size_t kMaxPredicateValues = 10000;
 
 ApiError SelectorError(std::string reason, std::string trigger = {}) {
   return ApiError::Make("SelectorError", std::move(reason), std::string(kSelectorPath),
                         std::move(trigger));
 }
-
-bool IsPredicateOperator(std::string_view op) {
-  static constexpr std::string_view kAll[] = {"EQUALS",
-                                              "NOT_EQUALS",
-                                              "IN",
-                                              "NOT_IN",
-                                              "GREATER_THAN",
-                                              "GREATER_THAN_EQUALS",
-                                              "LESS_THAN",
-                                              "LESS_THAN_EQUALS",
-                                              "STARTS_WITH",
-                                              "STARTS_WITH_IGNORE_CASE",
-                                              "CONTAINS",
-                                              "CONTAINS_IGNORE_CASE",
-                                              "DOES_NOT_CONTAIN",
-                                              "DOES_NOT_CONTAIN_IGNORE_CASE",
-                                              "CONTAINS_ANY",
-                                              "CONTAINS_ALL",
-                                              "CONTAINS_NONE",
-                                              "UNKNOWN"};
-  return std::find(std::begin(kAll), std::end(kAll), op) != std::end(kAll);
-}
-
-// Operators that make sense on the numeric Id.
-bool IsIdOperator(std::string_view op) {
-  return op == "EQUALS" || op == "NOT_EQUALS" || op == "IN" || op == "NOT_IN" ||
-         op == "GREATER_THAN" || op == "GREATER_THAN_EQUALS" || op == "LESS_THAN" ||
-         op == "LESS_THAN_EQUALS";
-}
-
-bool IsMultiValued(std::string_view op) { return op == "IN" || op == "NOT_IN"; }
 
 Status ReadInt(pugi::xml_node parent, std::string_view name, std::optional<int64_t>* out) {
   std::optional<std::string> text = ChildText(parent, name);
@@ -59,17 +29,88 @@ Status ReadInt(pugi::xml_node parent, std::string_view name, std::optional<int64
   return Status::Ok();
 }
 
-bool Matches(const Predicate& p, int64_t id) {
-  std::vector<int64_t> values;
-  for (const std::string& s : p.values) values.push_back(*ParseLong(s));
-  auto contains = [&] { return std::find(values.begin(), values.end(), id) != values.end(); };
-  if (p.op == "EQUALS" || p.op == "IN") return contains();
-  if (p.op == "NOT_EQUALS" || p.op == "NOT_IN") return !contains();
-  if (p.op == "GREATER_THAN") return id > values[0];
-  if (p.op == "GREATER_THAN_EQUALS") return id >= values[0];
-  if (p.op == "LESS_THAN") return id < values[0];
-  if (p.op == "LESS_THAN_EQUALS") return id <= values[0];
+// Appends the errors of predicate `p` (none when it is usable).
+void CheckPredicate(const Predicate& p, std::vector<ApiError>* errors) {
+  const SelectorField* field = FindBatchJobField(p.field);
+  if (field == nullptr || !field->filterable) {
+    errors->push_back(SelectorError("INVALID_PREDICATE_FIELD_NAME", p.field));
+  } else if (p.op.empty()) {
+    errors->push_back(SelectorError("MISSING_PREDICATE_OPERATOR", p.field));
+  } else if (!OperatorApplies(p.op, field->kind)) {
+    errors->push_back(SelectorError("INVALID_PREDICATE_OPERATOR", p.op));
+  } else if (p.values.empty()) {
+    errors->push_back(SelectorError("MISSING_PREDICATE_VALUES", p.field));
+  } else if (p.values.size() > 1 && !IsMultiValueOperator(p.op)) {
+    errors->push_back(SelectorError("OPERATOR_DOES_NOT_SUPPORT_MULTIPLE_VALUES", p.op));
+  } else if (p.values.size() > kMaxPredicateValues) {
+    errors->push_back(SelectorError("TOO_MANY_PREDICATE_VALUES", p.field));
+  } else if (field->kind == FieldKind::kLong) {
+    for (const std::string& v : p.values) {
+      if (!ParseLong(v)) {
+        errors->push_back(SelectorError("INVALID_PREDICATE_VALUE", v));
+        break;
+      }
+    }
+  }
+}
+
+// A predicate ready to run: Id values parsed once.
+struct CompiledPredicate {
+  const Predicate* p = nullptr;
+  const SelectorField* field = nullptr;
+  std::vector<int64_t> longs;
+};
+
+std::vector<std::string> ProcessingErrorStrings(const model::BatchJob& job) {
+  std::vector<std::string> out;
+  if (job.processing_error && !job.processing_error->reason.empty()) {
+    out.push_back(job.processing_error->ErrorString());
+  }
+  return out;
+}
+
+bool Matches(const CompiledPredicate& c, const JobRow& row) {
+  switch (c.field->kind) {
+    case FieldKind::kLong:
+      return MatchLong(c.p->op, c.longs, row.job.id);  // Id is the only long field
+    case FieldKind::kEnum:
+      return MatchText(c.p->op, c.p->values, model::JobStatusName(row.reported));
+    case FieldKind::kList:
+      return MatchList(c.p->op, c.p->values, ProcessingErrorStrings(row.job));
+    case FieldKind::kString:
+    case FieldKind::kObject:
+      return false;
+  }
   return false;
+}
+
+bool ShowsDownloadUrl(const JobRow& r) {
+  return r.reported == model::JobStatus::kDone || r.reported == model::JobStatus::kCanceled;
+}
+
+// <0, 0, >0 as a sorts before, with, after b on `field` (ascending).
+int CompareOn(std::string_view field, const JobRow& a, const JobRow& b) {
+  auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (field == "Id") return cmp(a.job.id, b.job.id);
+  if (field == "Status") return cmp(static_cast<int>(a.reported), static_cast<int>(b.reported));
+  if (field == "ProgressStats") {
+    auto key = [](const model::ProgressStats& p) {
+      return std::make_tuple(p.num_operations_executed, p.num_operations_succeeded,
+                             p.estimated_percent_executed, p.num_results_written);
+    };
+    return cmp(key(a.job.progress), key(b.job.progress));
+  }
+  if (field == "DownloadUrl") {
+    auto key = [](const JobRow& r) {
+      bool shown = ShowsDownloadUrl(r);
+      return std::make_pair(shown, shown ? r.job.results_expires_ms : 0);
+    };
+    return cmp(key(a), key(b));
+  }
+  if (field == "ProcessingErrors") {
+    return cmp(ProcessingErrorStrings(a.job), ProcessingErrorStrings(b.job));
+  }
+  return 0;
 }
 
 }  // namespace
@@ -81,6 +122,9 @@ Result<Selector> ReadSelector(pugi::xml_node node) {
     Predicate p;
     p.field = ChildText(pn, "field").value_or("");
     p.op = ChildText(pn, "operator").value_or("");
+    if (!p.op.empty() && !IsPredicateOperator(p.op)) {
+      return UnmarshallingError("'" + p.op + "' is not a valid value for 'Predicate.Operator'");
+    }
     for (pugi::xml_node v : Children(pn, "values")) p.values.push_back(Text(v));
     s.predicates.push_back(std::move(p));
   }
@@ -129,30 +173,9 @@ Result<JobFields> ValidateSelector(const Selector& s) {
       errors.push_back(SelectorError("INVALID_FIELD_NAME", name));
     }
   }
-  for (const Predicate& p : s.predicates) {
-    if (p.field != "Id") {
-      errors.push_back(SelectorError("INVALID_PREDICATE_FIELD_NAME", p.field));
-    } else if (p.op.empty()) {
-      errors.push_back(SelectorError("MISSING_PREDICATE_OPERATOR", p.field));
-    } else if (!IsPredicateOperator(p.op) || !IsIdOperator(p.op)) {
-      errors.push_back(SelectorError("INVALID_PREDICATE_OPERATOR", p.op));
-    } else if (p.values.empty()) {
-      errors.push_back(SelectorError("MISSING_PREDICATE_VALUES", p.field));
-    } else if (p.values.size() > 1 && !IsMultiValued(p.op)) {
-      errors.push_back(SelectorError("OPERATOR_DOES_NOT_SUPPORT_MULTIPLE_VALUES", p.op));
-    } else if (p.values.size() > kMaxPredicateValues) {
-      errors.push_back(SelectorError("TOO_MANY_PREDICATE_VALUES", p.field));
-    } else {
-      for (const std::string& v : p.values) {
-        if (!ParseLong(v)) {
-          errors.push_back(SelectorError("INVALID_PREDICATE_VALUE", v));
-          break;
-        }
-      }
-    }
-  }
+  for (const Predicate& p : s.predicates) CheckPredicate(p, &errors);
   for (const OrderBy& o : s.ordering) {
-    if (o.field != "Id" && o.field != "Status") {
+    if (FindBatchJobField(o.field) == nullptr) {
       errors.push_back(SelectorError("INVALID_SORT_FIELD_NAME", o.field));
     }
   }
@@ -169,17 +192,25 @@ Result<JobFields> ValidateSelector(const Selector& s) {
 }
 
 SelectedPage ApplySelector(const Selector& s, const std::vector<JobRow>& rows) {
+  std::vector<CompiledPredicate> predicates;
+  for (const Predicate& p : s.predicates) {
+    CompiledPredicate c{&p, FindBatchJobField(p.field), {}};
+    if (c.field == nullptr) continue;  // not validated: cannot happen
+    if (c.field->kind == FieldKind::kLong) {
+      for (const std::string& v : p.values) c.longs.push_back(ParseLong(v).value_or(0));
+    }
+    predicates.push_back(std::move(c));
+  }
   std::vector<const JobRow*> matched;
   for (const JobRow& r : rows) {
-    bool ok = std::all_of(s.predicates.begin(), s.predicates.end(),
-                          [&](const Predicate& p) { return Matches(p, r.job.id); });
+    bool ok = std::all_of(predicates.begin(), predicates.end(),
+                          [&](const CompiledPredicate& c) { return Matches(c, r); });
     if (ok) matched.push_back(&r);
   }
   std::stable_sort(matched.begin(), matched.end(), [&](const JobRow* a, const JobRow* b) {
     for (const OrderBy& o : s.ordering) {
-      int64_t x = o.field == "Id" ? a->job.id : static_cast<int64_t>(a->reported);
-      int64_t y = o.field == "Id" ? b->job.id : static_cast<int64_t>(b->reported);
-      if (x != y) return o.descending ? x > y : x < y;
+      int c = CompareOn(o.field, *a, *b);
+      if (c != 0) return o.descending ? c > 0 : c < 0;
     }
     return a->job.id < b->job.id;
   });

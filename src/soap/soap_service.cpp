@@ -72,11 +72,12 @@ std::unique_ptr<http::Exchange> SoapService::Route(const http::RequestHead& head
 
 http::Response SoapService::Handle(const http::RequestHead& head, const std::string& body) {
   const int64_t start_ms = NowMs();
+  if (WsdlHandler::IsWsdlRequest(head)) return wsdl_.Serve(head, BaseUrl(options_, head));
   std::optional<ServicePath> sp = ParsePath(head.path());
   if (!sp || sp->group != "cm" || sp->service != kServiceName || !LooksLikeVersion(sp->version)) {
     return NotFound();
   }
-  if (head.method == "GET" || head.method == "HEAD") return NotFound();  // ?wsdl: later task
+  if (head.method == "GET" || head.method == "HEAD") return NotFound();  // without ?wsdl
   if (head.method != "POST") {
     return http::Response::Text(405, "text/plain", "method not allowed\n").Set("Allow", "POST");
   }

@@ -1,5 +1,6 @@
 // SoapService: the SOAP endpoints under /api/adwords/cm/{version}/ (BatchJobService: mutate,
-// get, query) for every supported version (DESIGN.md ②).
+// get, query) for every supported version (DESIGN.md ②), and the WSDLs of the services
+// (GET|HEAD ...?wsdl, soap/wsdl_handler.hpp). A POST whose target carries ?wsdl is a SOAP call.
 //
 // Parses the envelope and RequestHeader (namespace-agnostic, any prefixes), authenticates
 // (clientCustomerId, developerToken, Authorization: Bearer — each missing one is its
@@ -15,6 +16,7 @@
 #include "common/signed_url.hpp"
 #include "engine/scheduler.hpp"
 #include "http/message.hpp"
+#include "soap/wsdl_handler.hpp"
 #include "store/job_store.hpp"
 
 namespace bg::soap {
@@ -39,6 +41,7 @@ class SoapService {
   store::JobStore* store_;
   engine::Scheduler* scheduler_;
   const UrlSigner* signer_;
+  WsdlHandler wsdl_;  // GET|HEAD ...?wsdl
 };
 
 }  // namespace bg::soap

@@ -35,7 +35,13 @@ CREATE TABLE IF NOT EXISTS jobs (
   error_field_path           TEXT,
   error_trigger              TEXT,
   error_string               TEXT,
-  error_extra                TEXT
+  error_extra                TEXT,
+  files_deleted_ms           INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS canceled_upload_sessions (
+  job_id  INTEGER NOT NULL,
+  session TEXT    NOT NULL,
+  PRIMARY KEY (job_id, session)
 );
 CREATE INDEX IF NOT EXISTS jobs_by_customer ON jobs(customer_id, id);
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status, id);
@@ -87,6 +93,16 @@ Status EnsureSchema(sqlite::Db& db) {
                                 " is newer than this binary (" + std::to_string(kSchemaVersion) +
                                 ")");
     }
+    if (v < 2) {
+      // Version 1 lacked the retention bookkeeping (the new table is created above).
+      BG_RETURN_IF_ERROR(
+          db.Exec("ALTER TABLE jobs ADD COLUMN files_deleted_ms INTEGER NOT NULL DEFAULT 0"));
+    }
+    if (v < kSchemaVersion) {
+      BG_ASSIGN_OR_RETURN(sqlite::Stmt put,
+                          db.Prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'"));
+      BG_RETURN_IF_ERROR(put.Bind(1, std::to_string(kSchemaVersion)).Run());
+    }
   } else {
     BG_ASSIGN_OR_RETURN(sqlite::Stmt put,
                         db.Prepare("INSERT INTO meta(key, value) VALUES('schema_version', ?)"));
@@ -98,6 +114,27 @@ Status EnsureSchema(sqlite::Db& db) {
 }
 
 std::string_view SelectJobsSql() { return kSelectSql; }
+
+Result<model::BatchJob> LoadJob(sqlite::Db& db, int64_t job_id) {
+  std::string sql(kSelectSql);
+  sql.append("WHERE id = ?");
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt st, db.Prepare(sql));
+  st.Bind(1, job_id);
+  BG_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("job " + std::to_string(job_id));
+  return RowToJob(st);
+}
+
+Result<int64_t> PendingBytes(sqlite::Db& db, const std::string& customer, int64_t now_ms) {
+  BG_ASSIGN_OR_RETURN(
+      sqlite::Stmt st,
+      db.Prepare("SELECT COALESCE(SUM(upload_stored_bytes), 0) FROM jobs WHERE customer_id = ? "
+                 "AND (status IN ('ACTIVE', 'CANCELING') OR "
+                 "(status = 'AWAITING_FILE' AND upload_expires_ms > ?))"));
+  st.Bind(1, customer).Bind(2, now_ms);
+  BG_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
 
 model::BatchJob RowToJob(const sqlite::Stmt& r) {
   model::BatchJob j;

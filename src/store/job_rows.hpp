@@ -12,7 +12,9 @@
 
 namespace bg::store::internal {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: jobs.files_deleted_ms (retention sweep) and canceled_upload_sessions. A version-1 database
+// is migrated in place by EnsureSchema.
+inline constexpr int kSchemaVersion = 2;
 // First job id handed out is kJobIdBase + 1 (a realistic 10-digit AdWords-like id).
 inline constexpr int64_t kJobIdBase = 1000000000;
 
@@ -22,6 +24,13 @@ Status EnsureSchema(sqlite::Db& db);
 // "SELECT <every job column> FROM jobs" (append a WHERE/ORDER BY clause).
 std::string_view SelectJobsSql();
 model::BatchJob RowToJob(const sqlite::Stmt& row);
+
+// One job by id (NotFound when missing).
+Result<model::BatchJob> LoadJob(sqlite::Db& db, int64_t job_id);
+
+// Sum of upload_stored_bytes over the customer's unfinished jobs (AWAITING_FILE with
+// upload_expires_ms > now_ms, ACTIVE, CANCELING).
+Result<int64_t> PendingBytes(sqlite::Db& db, const std::string& customer, int64_t now_ms);
 
 // Encodes ApiError::extra (name/value pairs) as one text column and back.
 std::string EncodeExtra(const ApiError& e);

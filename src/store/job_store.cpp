@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "common/clock.hpp"
 #include "common/signed_url.hpp"
 #include "store/job_rows.hpp"
 
@@ -25,11 +26,7 @@ Status JobNotFound(int64_t job_id) { return NotFound("job " + std::to_string(job
 
 // Reads one job by id; the caller holds the Db mutex.
 Result<model::BatchJob> LoadJob(sqlite::Db& db, int64_t job_id) {
-  BG_ASSIGN_OR_RETURN(sqlite::Stmt st, db.Prepare(Sql("WHERE id = ?")));
-  st.Bind(1, job_id);
-  BG_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return JobNotFound(job_id);
-  return RowToJob(st);
+  return internal::LoadJob(db, job_id);
 }
 
 Status WriteCheckpoint(sqlite::Db& db, int64_t job_id, const Checkpoint& cp) {
@@ -217,6 +214,18 @@ Result<model::BatchJob> JobStore::CommitUpload(int64_t job_id, int64_t stored,
   if (new_total && new_stored > *new_total) {
     return InvalidArgument("upload: " + std::to_string(new_stored) + " bytes exceed the total " +
                            std::to_string(*new_total));
+  }
+  const int64_t now_ms = NowMs();
+  if (new_stored > job.upload_stored_bytes && options_.upload_quota_bytes > 0 &&
+      !model::IsTerminal(job.status)) {
+    BG_ASSIGN_OR_RETURN(int64_t pending, internal::PendingBytes(*db_, job.customer_id, now_ms));
+    const int64_t after = pending + (new_stored - job.upload_stored_bytes);
+    if (after > options_.upload_quota_bytes) {
+      return Status(StatusCode::kResourceExhausted,
+                    "upload: customer " + job.customer_id + " would hold " + std::to_string(after) +
+                        " pending bytes, over the quota of " +
+                        std::to_string(options_.upload_quota_bytes));
+    }
   }
   model::JobStatus status = job.status;
   if (new_total && new_stored == *new_total && status == model::JobStatus::kAwaitingFile) {

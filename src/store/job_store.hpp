@@ -23,9 +23,17 @@
 namespace bg::store {
 
 struct StoreOptions {
-  std::string data_dir;                    // created if missing
+  std::string data_dir;  // created if missing
   int64_t upload_ttl_ms = 7LL * 24 * 3600 * 1000;
   int64_t results_ttl_ms = 30LL * 24 * 3600 * 1000;
+  // Cap on a customer's pending upload bytes (see PendingUploadBytes); 0: no cap.
+  int64_t upload_quota_bytes = 1LL << 30;
+};
+
+// What one retention sweep removed (see JobStore::SweepExpired).
+struct SweepStats {
+  int64_t expired_uploads = 0;  // AWAITING_FILE jobs whose uploadUrl expired: upload deleted
+  int64_t expired_results = 0;  // DONE/CANCELED jobs past results retention: files deleted
 };
 
 // The executor's checkpoint, committed in the same transaction as the backend's mutations.
@@ -69,8 +77,33 @@ class JobStore {
   // Records that bytes [0, stored) are durable (the caller fsynced the upload file). When
   // `total` is set it is the declared total. If stored == total the job becomes ACTIVE (unless it
   // is CANCELING/terminal). Returns the updated job.
+  //
+  // Refused without any change: a total contradicting the declared one or smaller than the
+  // stored bytes (InvalidArgument); growth that would take the customer's pending bytes past
+  // upload_quota_bytes (ResourceExhausted).
   Result<model::BatchJob> CommitUpload(int64_t job_id, int64_t stored,
                                        std::optional<int64_t> total);
+  // Cancels the job's current upload session `session` (a DELETE on the session URL): the
+  // session id is remembered as canceled, the stored bytes are forgotten (the caller truncates
+  // the file) and the job stays as it is (AWAITING_FILE: a new start POST opens a new session).
+  // NotFound when `session` is not the current one; FailedPrecondition when the upload is
+  // already complete.
+  Status CancelUploadSession(int64_t job_id, const std::string& session);
+  // True when `session` is a canceled session of the job (constant-time comparisons).
+  Result<bool> IsCanceledUploadSession(int64_t job_id, const std::string& session);
+
+  // --- quota (reference: BatchJob.diskUsageQuotaBalance, BatchJobError.DISK_QUOTA_EXCEEDED) ---
+  // Upload bytes stored for the customer's jobs that are not finished: AWAITING_FILE (with an
+  // unexpired uploadUrl), ACTIVE and CANCELING.
+  Result<int64_t> PendingUploadBytes(const std::string& customer_id);
+  // upload_quota_bytes minus PendingUploadBytes, never negative (INT64_MAX without a cap).
+  Result<int64_t> QuotaBalanceBytes(const std::string& customer_id);
+
+  // --- retention ---
+  // Deletes the files of jobs past their lifetime, once per job: the partial upload of an
+  // AWAITING_FILE job whose uploadUrl expired (its stored bytes become 0), and the results and
+  // upload files of a DONE/CANCELED job whose results retention ended. Job rows are kept.
+  Result<SweepStats> SweepExpired(int64_t now_ms);
 
   // --- execution ---
   // Ids of jobs the executor must (re)run: ACTIVE, or CANCELING (with or without an upload:
@@ -79,9 +112,8 @@ class JobStore {
   // Inside the executor's transaction.
   Status SaveCheckpoint(sqlite::Txn& txn, int64_t job_id, const Checkpoint& cp);
   // Terminal transition (DONE or CANCELED) with the final checkpoint, in the caller's txn.
-  Status FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus status,
-                   const Checkpoint& cp, const std::optional<ApiError>& processing_error,
-                   int64_t now_ms);
+  Status FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus status, const Checkpoint& cp,
+                   const std::optional<ApiError>& processing_error, int64_t now_ms);
 
  private:
   JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db);

@@ -2,6 +2,7 @@
 // without losing anything it acknowledged.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <string>
 
 #include "integration/adwords_client.hpp"
@@ -44,16 +45,79 @@ TEST_F(BadInputTest, TruncatedDocumentIsFileFormatErrorSayingWhere) {
   ExpectStillServing();
 }
 
-TEST_F(BadInputTest, UnknownOperationTypeIsFileFormatErrorNamingIt) {
+// Issue 3, "Bad input": a well-formed document with a wrong operation is not a file format error:
+// that operation gets its own <rval> with the real error and fieldPath, the others run.
+TEST_F(BadInputTest, UnknownOperationTypeIsAnOperationErrorNamingIt) {
   std::string doc =
       "<mutate xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\" "
       "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><operations "
-      "xsi:type=\"MediaOperation\"><operator>ADD</operator><operand/></operations></mutate>";
+      "xsi:type=\"MediaOperation\"><operator>ADD</operator><operand/></operations>"
+      "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><operand><budgetId>-1"
+      "</budgetId><name>b</name><amount><microAmount>1000000</microAmount></amount></operand>"
+      "</operations></mutate>";
   JobView end = RunDocument(doc);
-  EXPECT_EQ(end.status, "CANCELED");
-  EXPECT_EQ(end.processing_reason, "FILE_FORMAT_ERROR");
-  EXPECT_NE(end.processing_trigger.find("MediaOperation"), std::string::npos)
-      << end.processing_trigger;
+  EXPECT_EQ(end.status, "DONE") << end.fault;
+  EXPECT_EQ(end.processing_reason, "");
+  EXPECT_EQ(end.executed, 2);
+  EXPECT_EQ(end.succeeded, 1);
+  auto got = Fetch("GET", end.download_url);
+  std::string error;
+  auto rvals = ParseResults(got.body, "v201702", &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(rvals.size(), 2u) << got.body;
+  EXPECT_EQ(rvals[0].index, 0);
+  EXPECT_EQ(rvals[0].error_type, "RequestError");
+  EXPECT_EQ(rvals[0].reason, "INVALID_INPUT");
+  EXPECT_EQ(rvals[0].field_path, "operations[0]");
+  EXPECT_EQ(rvals[0].trigger, "MediaOperation");
+  EXPECT_EQ(rvals[1].index, 1);
+  EXPECT_EQ(rvals[1].result_element, "Budget");
+  ExpectStillServing();
+}
+
+TEST_F(BadInputTest, EveryKindOfBadOperationGetsItsOwnError) {
+  const std::string head =
+      "<operations xsi:type=\"AdGroupCriterionOperation\"><operator>ADD</operator><operand "
+      "xsi:type=\"BiddableAdGroupCriterion\"><adGroupId>5</adGroupId>";
+  const std::string tail = "</operand></operations>";
+  struct Case {
+    std::string operand;  // after adGroupId
+    const char *type, *reason, *path;
+  };
+  const Case cases[] = {
+      {"<criterion xsi:type=\"Kayword\"><text>a</text></criterion>", "RequestError",
+       "INVALID_INPUT", ".operand.criterion"},  // unknown xsi:type
+      {"<criterion xsi:type=\"CpcBid\"/>", "RequestError", "INVALID_INPUT",
+       ".operand.criterion"},  // a type that does not belong under its parent
+      {"<criterion xsi:type=\"Keyword\"><text>a</text><matchType>LOOSE</matchType></criterion>",
+       "RequestError", "INVALID_INPUT", ".operand.criterion.matchType"},  // wrong enum value
+      {"<criterion xsi:type=\"Keyword\"><matchType>BROAD</matchType></criterion>", "RequiredError",
+       "REQUIRED", ".operand.criterion.text"},  // missing required field
+      {"<criterion xsi:type=\"Keyword\"><text>a</text><matchType>BROAD</matchType></criterion>"
+       "<systemServingStatus>ELIGIBLE</systemServingStatus>",
+       "ReadOnlyError", "READ_ONLY", ".operand.systemServingStatus"},  // read-only field set
+      {"<criterion xsi:type=\"Keyword\"><text>a</text><matchType>BROAD</matchType><colour>red"
+       "</colour></criterion>",
+       "RequestError", "INVALID_INPUT", ".operand.criterion.colour"},  // not a field
+  };
+  std::string doc =
+      "<mutate xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\" "
+      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
+  for (const Case& c : cases) doc += head + c.operand + tail;
+  doc += "</mutate>";
+  JobView end = RunDocument(doc);
+  EXPECT_EQ(end.status, "DONE") << end.fault;
+  auto got = Fetch("GET", end.download_url);
+  std::string error;
+  auto rvals = ParseResults(got.body, "v201702", &error);
+  EXPECT_EQ(error, "");
+  ASSERT_EQ(rvals.size(), std::size(cases)) << got.body;
+  for (size_t i = 0; i < rvals.size(); ++i) {
+    EXPECT_EQ(rvals[i].index, static_cast<int64_t>(i));
+    EXPECT_EQ(rvals[i].error_type, cases[i].type) << i;
+    EXPECT_EQ(rvals[i].reason, cases[i].reason) << i;
+    EXPECT_EQ(rvals[i].field_path, "operations[" + std::to_string(i) + "]" + cases[i].path) << i;
+  }
   ExpectStillServing();
 }
 

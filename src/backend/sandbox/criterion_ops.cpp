@@ -1,71 +1,12 @@
 // AdGroupCriterionOperation: ADD / SET / REMOVE of BiddableAdGroupCriterion and
-// NegativeAdGroupCriterion. Keyword criteria get the keyword text rules; other criterion types
-// are stored and echoed as given (with a real id).
-#include <cctype>
+// NegativeAdGroupCriterion. Keywords get the keyword text rules, placements the url rules,
+// product partitions the tree rules (product_partition.cpp); other criterion types are stored and
+// echoed as given (server-assigned or given fixed id).
 
 #include "backend/sandbox/ops.hpp"
 
 namespace bg::backend::sandbox {
 namespace {
-
-constexpr std::string_view kInvalidKeywordChars = "!@%,*()={}~`<>?\\|";
-constexpr size_t kMaxKeywordChars = 80;
-constexpr size_t kMaxKeywordWords = 10;
-
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-size_t WordCount(std::string_view s) {
-  size_t words = 0;
-  bool in_word = false;
-  for (unsigned char ch : s) {
-    bool space = std::isspace(ch) != 0;
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
-}
-
-std::vector<ApiError> KeywordErrors(const OpCtx& c, std::string_view text) {
-  std::vector<ApiError> errors;
-  std::string path = c.Path("criterion.text");
-  auto err = [&](const char* reason) {
-    errors.push_back(ApiError::Make("CriterionError", reason, path, std::string(text)));
-  };
-  if (Trimmed(text).empty()) {
-    err("INVALID_KEYWORD_TEXT");
-    return errors;
-  }
-  if (text.find_first_of(kInvalidKeywordChars) != std::string_view::npos) {
-    err("KEYWORD_HAS_INVALID_CHARS");
-  }
-  if (Utf8Length(text) > kMaxKeywordChars) err("KEYWORD_TEXT_TOO_LONG");
-  if (WordCount(text) > kMaxKeywordWords) err("KEYWORD_HAS_TOO_MANY_WORDS");
-  return errors;
-}
-
-// "ProductPartition" -> "PRODUCT_PARTITION" (the Criterion.Type value of a criterion subtype).
-std::string CriterionTypeValue(const OpCtx& c, std::string_view type) {
-  std::string out;
-  for (size_t i = 0; i < type.size(); ++i) {
-    unsigned char ch = type[i];
-    if (i > 0 && std::isupper(ch)) out += '_';
-    out += static_cast<char>(std::toupper(ch));
-  }
-  if (c.ctx.registry != nullptr) {
-    const schema::TypeDef* def = c.ctx.registry->Find("Criterion.Type");
-    if (def != nullptr) {
-      for (const auto& v : def->enum_values) {
-        if (v == out) return out;
-      }
-      return "UNKNOWN";
-    }
-  }
-  return out;
-}
 
 Entity ToEntity(int64_t ad_group_id, int64_t id, model::Node node) {
   Entity e;
@@ -81,6 +22,37 @@ Entity ToEntity(int64_t ad_group_id, int64_t id, model::Node node) {
   return e;
 }
 
+// Placement urls: a host name with a dot, no scheme-less garbage, no spaces.
+Status CheckPlacement(const OpCtx& c, const model::Node& crit) {
+  auto url = crit.Text("url");
+  if (!url) return Required(c, "criterion.url");
+  std::string path = c.Path("criterion.url");
+  std::string_view u = Trimmed(*url);
+  if (u.size() > 255) {
+    return ApiErr("CriterionError", "PLACEMENT_URL_IS_TOO_LONG", path, std::string(*url));
+  }
+  if (u.find_first_of(" ,;") != std::string_view::npos) {
+    return ApiErr("CriterionError", "PLACEMENT_URL_HAS_ILLEGAL_CHAR", path, std::string(*url));
+  }
+  std::string_view host = u;
+  if (auto p = host.find("://"); p != std::string_view::npos) host.remove_prefix(p + 3);
+  host = host.substr(0, host.find('/'));
+  if (host.empty() || host.find('.') == std::string_view::npos || host.front() == '.' ||
+      host.back() == '.') {
+    return ApiErr("CriterionError", "INVALID_PLACEMENT_URL", path, std::string(*url));
+  }
+  return Status::Ok();
+}
+
+// Criterion types whose ids the server assigns; the others (Location, Language, Platform,
+// AgeRange, ...) name a fixed targeting id that the client gives and results echo.
+bool ServerAssignsId(std::string_view type) {
+  return type == "Keyword" || type == "Placement" || type == "ProductPartition" ||
+         type == "Webpage" || type == "CriterionUserList" || type == "CriterionUserInterest" ||
+         type == "MobileApplication" || type == "YouTubeChannel" || type == "YouTubeVideo" ||
+         type == "IpBlock";
+}
+
 Result<model::Node> Add(OpCtx& c) {
   const model::Node& in = c.operand;
   if (in.type() != "BiddableAdGroupCriterion" && in.type() != "NegativeAdGroupCriterion") {
@@ -90,44 +62,70 @@ Result<model::Node> Add(OpCtx& c) {
   BG_ASSIGN_OR_RETURN(int64_t ad_group_ref, RequiredId(c, &in, "adGroupId", "adGroupId"));
   const model::Node* crit = in.Child("criterion");
   if (crit == nullptr) return Required(c, "criterion");
-  bool keyword = crit->type() == "Keyword";
+  std::string_view ctype = crit->type();
+  bool keyword = ctype == "Keyword";
+  bool partition = ctype == "ProductPartition";
+  if (ctype.empty() || ctype == "Criterion") {
+    return ApiErr("CriterionError", "CONCRETE_TYPE_REQUIRED", c.Path("criterion"));
+  }
 
   const model::Node* up_crit =
       c.uploaded_operand ? c.uploaded_operand->Child("criterion") : nullptr;
   std::optional<int64_t> temp;
-  std::optional<int64_t> given_id;  // a real criterion id (locations, languages, ...)
-  if (!keyword && up_crit && up_crit->Int("id").value_or(-1) >= 0) {
+  std::optional<int64_t> given_id;  // a fixed criterion id (locations, languages, ...)
+  if (partition && up_crit && up_crit->Int("id").value_or(-1) >= 0) {
+    return ApiErr("AdGroupCriterionError", "PRODUCT_PARTITION_ADD_MAY_ONLY_USE_TEMP_ID",
+                  c.Path("criterion.id"));
+  }
+  if (!ServerAssignsId(ctype) && up_crit && up_crit->Int("id").value_or(-1) >= 0) {
     given_id = up_crit->Int("id");
+  } else if (!ServerAssignsId(ctype) && !(up_crit && up_crit->Has("id"))) {
+    return Required(c, "criterion.id");
   } else {
     BG_ASSIGN_OR_RETURN(temp, NewTempId(c, Kind::kCriterion, up_crit, "id", "criterion.id"));
   }
   BG_ASSIGN_OR_RETURN(Entity ad_group,
                       Resolve(c, Kind::kAdGroup, ad_group_ref, c.Path("adGroupId")));
+  if (IsRemoved(ad_group)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path("adGroupId"));
   if (keyword) {
     auto text = crit->Text("text");
     if (!text) return Required(c, "criterion.text");
     if (!crit->Has("matchType")) return Required(c, "criterion.matchType");
-    std::vector<ApiError> errors = KeywordErrors(c, *text);
+    std::vector<ApiError> errors = KeywordErrors(*text, c.Path("criterion.text"));
     if (!errors.empty()) return Status(std::move(errors));
+  } else if (ctype == "Placement") {
+    BG_RETURN_IF_ERROR(CheckPlacement(c, *crit));
+  }
+  if (given_id) {
+    BG_ASSIGN_OR_RETURN(std::optional<Entity> same,
+                        c.t.Load(Kind::kCriterion, *given_id, ad_group.id));
+    if (same && !IsRemoved(*same)) {
+      return ApiErr(
+          "AdGroupCriterionError",
+          same->node.type() == in.type() ? "CANNOT_ADD_CRITERIA_TYPE" : "CANNOT_TARGET_AND_EXCLUDE",
+          c.Path("criterion.id"), std::to_string(*given_id));
+    }
   }
 
+  model::Node n = in;
+  n.SetInt("adGroupId", ad_group.id);
+  if (partition)
+    BG_RETURN_IF_ERROR(CheckProductPartitionAdd(c, ad_group.id, *n.Child("criterion")));
   int64_t id = 0;
   if (given_id) {
     id = *given_id;
   } else {
     BG_ASSIGN_OR_RETURN(id, c.t.NextId(Kind::kCriterion));
   }
-  model::Node n = in;
-  n.SetInt("adGroupId", ad_group.id);
   // criterionUse is not echoed: the captured real results (reference §4.2) do not show it.
   n.Remove("criterionUse");
   model::Node* out_crit = n.Child("criterion");
   out_crit->SetInt("id", id);
-  out_crit->Set("type", CriterionTypeValue(c, crit->type()));
+  out_crit->Set("type", CriterionTypeValue(c, ctype));
   if (!negative) {
     if (!n.Has("userStatus")) n.Set("userStatus", "ENABLED");
     n.Set("systemServingStatus", "ELIGIBLE");
-    n.Set("approvalStatus", "PENDING_REVIEW");
+    n.Set("approvalStatus", keyword ? "PENDING_REVIEW" : "APPROVED");
     FillCpcBidSource(n.Child("biddingStrategyConfiguration"), "CRITERION");
   }
   Entity e = ToEntity(ad_group.id, id, n);
@@ -164,6 +162,9 @@ Result<model::Node> Set(OpCtx& c) {
 
 Result<model::Node> Remove(OpCtx& c) {
   BG_ASSIGN_OR_RETURN(Entity e, Existing(c));
+  if (e.node.Child("criterion") && e.node.Child("criterion")->type() == "ProductPartition") {
+    BG_RETURN_IF_ERROR(CheckProductPartitionRemove(c, e.scope, e));
+  }
   if (e.node.type() != "NegativeAdGroupCriterion") e.node.Set("userStatus", "REMOVED");
   e.status = "REMOVED";
   BG_RETURN_IF_ERROR(c.t.Save(e));

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backend/backend.hpp"
 #include "backend/sandbox/tables.hpp"
@@ -21,11 +22,14 @@ namespace bg::backend::sandbox {
 struct OpCtx {
   Tables& t;
   const ExecContext& ctx;
-  const model::Operation& op;        // validated (read-only fields stripped)
+  const model::Operation& op;        // validated (schema::Validate found no error)
   const model::Operation& uploaded;  // as uploaded (temp ids live here)
   std::string_view op_operator;      // "ADD" | "SET" | "REMOVE"
   const model::Node& operand;
   const model::Node* uploaded_operand;  // may be null
+  const schema::Registry* registry() const { return ctx.registry; }
+  // The job's API version ("v201702" when unknown).
+  std::string_view version() const;
 
   // "operations[<index>].operand" + ("." + field when given)
   std::string Path(std::string_view field = {}) const;
@@ -36,7 +40,21 @@ Result<model::Node> ApplyBudget(OpCtx& c);
 Result<model::Node> ApplyCampaign(OpCtx& c);
 Result<model::Node> ApplyAdGroup(OpCtx& c);
 Result<model::Node> ApplyAdGroupCriterion(OpCtx& c);
-// Operation types the sandbox does not simulate yet: the operand is echoed as given, with its
+Result<model::Node> ApplyAdGroupAd(OpCtx& c);           // ad_ops.cpp
+Result<model::Node> ApplyCampaignCriterion(OpCtx& c);   // campaign_criterion_ops.cpp
+Result<model::Node> ApplyAdGroupBidModifier(OpCtx& c);  // campaign_criterion_ops.cpp
+Result<model::Node> ApplyLabelLink(OpCtx& c);           // label_ops.cpp (all four)
+Result<model::Node> ApplyExtensionSetting(OpCtx& c);    // extension_ops.cpp (all three)
+Result<model::Node> ApplyFeedItem(OpCtx& c);            // feed_item_ops.cpp
+Result<model::Node> ApplyFeedItemTarget(OpCtx& c);      // feed_item_ops.cpp
+Result<model::Node> ApplySharedSet(OpCtx& c);           // shared_set_ops.cpp
+Result<model::Node> ApplySharedCriterion(OpCtx& c);     // shared_set_ops.cpp
+Result<model::Node> ApplyCampaignSharedSet(OpCtx& c);   // shared_set_ops.cpp
+// Product partition tree rules for an ADD / REMOVE of a ProductPartition criterion of `ad_group`
+// (product_partition.cpp). `crit` is the criterion as it will be stored (parent id resolved).
+Status CheckProductPartitionAdd(OpCtx& c, int64_t ad_group, model::Node& crit);
+Status CheckProductPartitionRemove(OpCtx& c, int64_t ad_group, const Entity& e);
+// Operation types the sandbox does not simulate: the operand is echoed as given, with its
 // campaignId/adGroupId references resolved to real ids (errors as for simulated types); nothing
 // is stored.
 Result<model::Node> ApplyUnsimulated(OpCtx& c);
@@ -45,6 +63,18 @@ Result<model::Node> ApplyUnsimulated(OpCtx& c);
 std::optional<std::pair<Kind, int64_t>> DefinedTempId(const model::Operation& op);
 
 // --- helpers ---
+// Keyword text rules (CriterionError.*), errors at `path`.
+std::vector<ApiError> KeywordErrors(std::string_view text, const std::string& path);
+// "ProductPartition" -> "PRODUCT_PARTITION" (Criterion.Type; UNKNOWN when not a value).
+std::string CriterionTypeValue(const OpCtx& c, std::string_view type);
+// Resolves the long field `field` of `n` (REQUIRED when absent) to a live entity of `kind`
+// (EntityNotFound.INVALID_ID when missing or REMOVED). `path_field` names it under the operand.
+Result<Entity> ResolveField(OpCtx& c, Kind kind, const model::Node* n, std::string_view field,
+                            std::string_view path_field, int64_t scope = 0);
+// Entities whose status is REMOVED (or userStatus/campaignCriterionStatus REMOVED) count as gone.
+bool IsRemoved(const Entity& e);
+// The ordinal of a Feed.Type value in the registry's enum (0 when unknown).
+int64_t FeedTypeOrdinal(const OpCtx& c, std::string_view feed_type);
 Status ApiErr(std::string type, std::string reason, std::string path, std::string trigger = {});
 Status Required(const OpCtx& c, std::string_view field);
 Status NotSupported(const OpCtx& c);

@@ -1,9 +1,91 @@
+#include <cctype>
 #include <ctime>
 #include <set>
 
 #include "backend/sandbox/ops.hpp"
 
 namespace bg::backend::sandbox {
+namespace {
+
+constexpr std::string_view kInvalidKeywordChars = "!@%,*()={}~`<>?\\|";
+constexpr size_t kMaxKeywordChars = 80;
+constexpr size_t kMaxKeywordWords = 10;
+
+size_t Utf8Length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+size_t WordCount(std::string_view s) {
+  size_t words = 0;
+  bool in_word = false;
+  for (unsigned char ch : s) {
+    bool space = std::isspace(ch) != 0;
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+}  // namespace
+
+std::vector<ApiError> KeywordErrors(std::string_view text, const std::string& path) {
+  std::vector<ApiError> errors;
+  auto err = [&](const char* reason) {
+    errors.push_back(ApiError::Make("CriterionError", reason, path, std::string(text)));
+  };
+  if (Trimmed(text).empty()) {
+    err("INVALID_KEYWORD_TEXT");
+    return errors;
+  }
+  if (text.find_first_of(kInvalidKeywordChars) != std::string_view::npos) {
+    err("KEYWORD_HAS_INVALID_CHARS");
+  }
+  if (Utf8Length(text) > kMaxKeywordChars) err("KEYWORD_TEXT_TOO_LONG");
+  if (WordCount(text) > kMaxKeywordWords) err("KEYWORD_HAS_TOO_MANY_WORDS");
+  return errors;
+}
+
+std::string CriterionTypeValue(const OpCtx& c, std::string_view type) {
+  std::string out;
+  for (size_t i = 0; i < type.size(); ++i) {
+    unsigned char ch = type[i];
+    if (i > 0 && std::isupper(ch)) out += '_';
+    out += static_cast<char>(std::toupper(ch));
+  }
+  if (c.ctx.registry != nullptr) {
+    const schema::TypeDef* def = c.ctx.registry->Find("Criterion.Type");
+    if (def != nullptr) {
+      for (const auto& v : def->enum_values) {
+        if (v == out) return out;
+      }
+      return "UNKNOWN";
+    }
+  }
+  return out;
+}
+
+bool IsRemoved(const Entity& e) { return e.status == "REMOVED"; }
+
+Result<Entity> ResolveField(OpCtx& c, Kind kind, const model::Node* n, std::string_view field,
+                            std::string_view path_field, int64_t scope) {
+  BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, n, field, path_field));
+  std::string path = c.Path(path_field);
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, kind, id, path, scope));
+  if (IsRemoved(e)) return ApiErr("EntityNotFound", "INVALID_ID", path);
+  return e;
+}
+
+int64_t FeedTypeOrdinal(const OpCtx& c, std::string_view feed_type) {
+  if (c.ctx.registry == nullptr) return 0;
+  const schema::TypeDef* def = c.ctx.registry->Find("Feed.Type");
+  if (def == nullptr) return 0;
+  for (size_t i = 0; i < def->enum_values.size(); ++i) {
+    if (def->enum_values[i] == feed_type) return static_cast<int64_t>(i);
+  }
+  return 0;
+}
 
 std::string OpCtx::Path(std::string_view field) const {
   std::string p = "operations[" + std::to_string(op.index) + "].operand";
@@ -12,6 +94,10 @@ std::string OpCtx::Path(std::string_view field) const {
     p += field;
   }
   return p;
+}
+
+std::string_view OpCtx::version() const {
+  return ctx.registry != nullptr ? ctx.registry->version() : std::string_view("v201702");
 }
 
 std::string OpCtx::OperatorPath() const {
@@ -51,6 +137,13 @@ std::optional<std::pair<Kind, int64_t>> DefinedTempId(const model::Operation& op
     kind = Kind::kCriterion;
     const model::Node* crit = operand.Child("criterion");
     if (crit) id = crit->Int("id");
+  } else if (t == "AdGroupAdOperation") {
+    kind = Kind::kAd;
+    const model::Node* ad = operand.Child("ad");
+    if (ad) id = ad->Int("id");
+  } else if (t == "SharedSetOperation") {
+    kind = Kind::kSharedSet;
+    id = operand.Int("sharedSetId");
   } else {
     return std::nullopt;
   }

@@ -1,8 +1,14 @@
 // The embedded sandbox backend (backend.hpp): dispatches each operation to its handler
-// (ops.hpp) and turns the handler's outcome into a MutateResult. When an ADD that defines a temp
-// id fails, the temp id is recorded as failed so that its children get TEMP_ID_ENTITY_HAD_ERRORS.
+// (ops.hpp) and turns the handler's outcome into a MutateResult. Before any handler runs, an
+// error-injection marker in the operand (markers.hpp) fails the operation. When an ADD that
+// defines a temp id fails (not transiently), the temp id is recorded as failed so that its
+// children get TEMP_ID_ENTITY_HAD_ERRORS.
+#include <ctime>
+
 #include "backend/backend.hpp"
+#include "backend/sandbox/markers.hpp"
 #include "backend/sandbox/ops.hpp"
+#include "backend/sandbox/seed.hpp"
 
 namespace bg::backend {
 namespace {
@@ -31,17 +37,47 @@ std::string ResultElement(const ExecContext& ctx, const model::Operation& op,
   return std::string(t);
 }
 
+// Midnight UTC of a "yyyyMMdd" date, in ms; nullopt when malformed.
+std::optional<int64_t> DateMs(const std::string& date) {
+  if (date.size() != 8) return std::nullopt;
+  std::tm tm{};
+  for (char ch : date) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+  }
+  tm.tm_year = std::stoi(date.substr(0, 4)) - 1900;
+  tm.tm_mon = std::stoi(date.substr(4, 2)) - 1;
+  tm.tm_mday = std::stoi(date.substr(6, 2));
+  tm.tm_hour = 12;  // noon: the same date in every account time zone we render
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
 class SandboxBackend : public Backend {
  public:
+  explicit SandboxBackend(SandboxOptions options) : options_(std::move(options)) {}
+
   Status Init(sqlite::Db& db) override {
-    sqlite::Txn txn(db);
-    BG_RETURN_IF_ERROR(txn.status());
-    BG_RETURN_IF_ERROR(sandbox::CreateTables(db));
-    return txn.Commit();
+    if (!options_.fixed_date.empty()) {
+      fixed_now_ms_ = DateMs(options_.fixed_date);
+      if (!fixed_now_ms_) {
+        return InvalidArgument("sandbox.fixed_date: not a yyyyMMdd date: " + options_.fixed_date);
+      }
+    }
+    {
+      sqlite::Txn txn(db);
+      BG_RETURN_IF_ERROR(txn.status());
+      BG_RETURN_IF_ERROR(sandbox::CreateTables(db));
+      BG_RETURN_IF_ERROR(txn.Commit());
+    }
+    for (const std::string& file : options_.seed_files) {
+      BG_RETURN_IF_ERROR(sandbox::SeedFile(db, file).status());
+    }
+    return Status::Ok();
   }
 
-  Result<model::MutateResult> Apply(sqlite::Txn& txn, const ExecContext& ctx,
+  Result<model::MutateResult> Apply(sqlite::Txn& txn, const ExecContext& in_ctx,
                                     const model::Operation& op) override {
+    ExecContext ctx = in_ctx;
+    if (fixed_now_ms_) ctx.now_ms = *fixed_now_ms_;
     const model::Operation& uploaded = ctx.uploaded ? *ctx.uploaded : op;
     model::MutateResult r;
     r.index = op.index;
@@ -53,7 +89,8 @@ class SandboxBackend : public Backend {
     }
     if (!out.status().is_api_error()) return out.status();
     r.errors = out.status().api_errors();
-    BG_RETURN_IF_ERROR(RecordFailedTempId(txn, ctx, uploaded));
+    // A transient failure changes nothing: the executor may retry it (backend.hpp).
+    if (!IsTransient(r)) BG_RETURN_IF_ERROR(RecordFailedTempId(txn, ctx, uploaded));
     return r;
   }
 
@@ -70,19 +107,54 @@ class SandboxBackend : public Backend {
     if (op.op_operator().empty()) {
       return sandbox::ApiErr("RequiredError", "REQUIRED", index + ".operator");
     }
+    if (auto marker =
+            sandbox::FindMarker(ctx.registry, *op.operand(), index + ".operand", ctx.attempt)) {
+      return Status(std::move(*marker));
+    }
     Tables t(txn.db(), ctx.customer_id, ctx.job_id);
     OpCtx c{t, ctx, op, uploaded, op.op_operator(), *op.operand(), uploaded.operand()};
     std::string_view type = op.op_type();
+    if (ctx.registry != nullptr) {
+      if (const schema::TypeDef* def = ctx.registry->Find(type)) {
+        const auto& ops = def->supported_operators;
+        if (!ops.empty() && std::find(ops.begin(), ops.end(), op.op_operator()) == ops.end()) {
+          return sandbox::NotSupported(c);
+        }
+      }
+    }
     if (type == "BudgetOperation") return sandbox::ApplyBudget(c);
     if (type == "CampaignOperation") return sandbox::ApplyCampaign(c);
     if (type == "AdGroupOperation") return sandbox::ApplyAdGroup(c);
     if (type == "AdGroupCriterionOperation") return sandbox::ApplyAdGroupCriterion(c);
+    if (type == "AdGroupAdOperation") return sandbox::ApplyAdGroupAd(c);
+    if (type == "CampaignCriterionOperation") return sandbox::ApplyCampaignCriterion(c);
+    if (type == "AdGroupBidModifierOperation") return sandbox::ApplyAdGroupBidModifier(c);
+    if (type == "CampaignLabelOperation" || type == "AdGroupLabelOperation" ||
+        type == "AdGroupAdLabelOperation" || type == "AdGroupCriterionLabelOperation") {
+      return sandbox::ApplyLabelLink(c);
+    }
+    if (type == "CampaignExtensionSettingOperation" || type == "AdGroupExtensionSettingOperation" ||
+        type == "CustomerExtensionSettingOperation") {
+      return sandbox::ApplyExtensionSetting(c);
+    }
+    if (type == "FeedItemOperation") return sandbox::ApplyFeedItem(c);
+    if (type == "FeedItemTargetOperation") return sandbox::ApplyFeedItemTarget(c);
+    if (type == "SharedSetOperation") return sandbox::ApplySharedSet(c);
+    if (type == "SharedCriterionOperation") return sandbox::ApplySharedCriterion(c);
+    if (type == "CampaignSharedSetOperation") return sandbox::ApplyCampaignSharedSet(c);
     return sandbox::ApplyUnsimulated(c);
   }
+
+  SandboxOptions options_;
+  std::optional<int64_t> fixed_now_ms_;
 };
 
 }  // namespace
 
-std::unique_ptr<Backend> MakeSandboxBackend() { return std::make_unique<SandboxBackend>(); }
+std::unique_ptr<Backend> MakeSandboxBackend() { return MakeSandboxBackend(SandboxOptions{}); }
+
+std::unique_ptr<Backend> MakeSandboxBackend(SandboxOptions options) {
+  return std::make_unique<SandboxBackend>(std::move(options));
+}
 
 }  // namespace bg::backend

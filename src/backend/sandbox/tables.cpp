@@ -5,17 +5,39 @@
 namespace bg::backend::sandbox {
 namespace {
 
-// First real id per kind: the magnitudes real AdWords ids had.
+struct KindInfo {
+  Kind kind;
+  std::string_view name;
+  int64_t base_id;  // first real id: the magnitudes real AdWords ids had
+};
+
+constexpr KindInfo kKinds[] = {
+    {Kind::kBudget, "budget", 410230000},
+    {Kind::kCampaign, "campaign", 901230000},
+    {Kind::kAdGroup, "ad_group", 40123450000},
+    {Kind::kCriterion, "criterion", 16927170000},
+    {Kind::kAd, "ad", 187654320000},
+    {Kind::kCampaignCriterion, "campaign_criterion", 16927170000},
+    {Kind::kBidModifier, "bid_modifier", 1},
+    {Kind::kLabel, "label", 2870000},
+    {Kind::kFeed, "feed", 51230000},
+    {Kind::kFeedItem, "feed_item", 3451230000},
+    {Kind::kCampaignExt, "campaign_extension_setting", 1},
+    {Kind::kAdGroupExt, "ad_group_extension_setting", 1},
+    {Kind::kCustomerExt, "customer_extension_setting", 1},
+    {Kind::kCampaignLabel, "campaign_label", 1},
+    {Kind::kAdGroupLabel, "ad_group_label", 1},
+    {Kind::kAdLabel, "ad_label", 1},
+    {Kind::kCriterionLabel, "criterion_label", 1},
+    {Kind::kSharedSet, "shared_set", 1530000},
+    {Kind::kSharedCriterion, "shared_criterion", 1},
+    {Kind::kCampaignSharedSet, "campaign_shared_set", 1},
+    {Kind::kFeedItemTarget, "feed_item_target", 1},
+};
+
 int64_t BaseId(Kind k) {
-  switch (k) {
-    case Kind::kBudget:
-      return 410230000;
-    case Kind::kCampaign:
-      return 901230000;
-    case Kind::kAdGroup:
-      return 40123450000;
-    case Kind::kCriterion:
-      return 16927170000;
+  for (const auto& i : kKinds) {
+    if (i.kind == k) return i.base_id;
   }
   return 1;
 }
@@ -23,17 +45,17 @@ int64_t BaseId(Kind k) {
 }  // namespace
 
 std::string_view KindName(Kind k) {
-  switch (k) {
-    case Kind::kBudget:
-      return "budget";
-    case Kind::kCampaign:
-      return "campaign";
-    case Kind::kAdGroup:
-      return "ad_group";
-    case Kind::kCriterion:
-      return "criterion";
+  for (const auto& i : kKinds) {
+    if (i.kind == k) return i.name;
   }
   return "?";
+}
+
+std::optional<Kind> KindFromName(std::string_view name) {
+  for (const auto& i : kKinds) {
+    if (i.name == name) return i.kind;
+  }
+  return std::nullopt;
 }
 
 Status CreateTables(sqlite::Db& db) {
@@ -158,6 +180,69 @@ Status Tables::FailTemp(Kind kind, int64_t temp_id) {
                                   "(job_id, kind, temp_id, failed) VALUES(?,?,?,1)"));
   s.Bind(1, job_).Bind(2, KindName(kind)).Bind(3, temp_id);
   return s.Run();
+}
+
+}  // namespace bg::backend::sandbox
+
+namespace bg::backend::sandbox {
+
+Result<std::vector<Entity>> Tables::List(Kind kind, std::optional<int64_t> scope) {
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                      db_.Prepare("SELECT scope, id, parent_id, name, status, node FROM"
+                                  " sandbox_entities WHERE kind=? AND customer_id=?"
+                                  " AND (?=0 OR scope=?) ORDER BY scope, id"));
+  s.Bind(1, KindName(kind)).Bind(2, customer_);
+  s.Bind(3, int64_t{scope.has_value()}).Bind(4, scope.value_or(0));
+  std::vector<Entity> out;
+  while (true) {
+    BG_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    Entity e;
+    e.kind = kind;
+    e.scope = s.Int(0);
+    e.id = s.Int(1);
+    e.parent_id = s.Int(2);
+    e.name = s.Text(3);
+    e.status = s.Text(4);
+    auto node = DecodeNode(s.Text(5));
+    if (!node) return Internal("sandbox: corrupt entity " + std::to_string(e.id));
+    e.node = std::move(*node);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status Tables::Delete(Kind kind, int64_t scope, int64_t id) {
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                      db_.Prepare("DELETE FROM sandbox_entities WHERE kind=? AND customer_id=?"
+                                  " AND scope=? AND id=?"));
+  s.Bind(1, KindName(kind)).Bind(2, customer_).Bind(3, scope).Bind(4, id);
+  return s.Run();
+}
+
+Status Tables::ReserveId(Kind kind, int64_t id) {
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt ins,
+                      db_.Prepare("INSERT OR IGNORE INTO sandbox_sequences(kind, next_id)"
+                                  " VALUES(?, ?)"));
+  ins.Bind(1, KindName(kind)).Bind(2, BaseId(kind));
+  BG_RETURN_IF_ERROR(ins.Run());
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt upd,
+                      db_.Prepare("UPDATE sandbox_sequences SET next_id=? WHERE kind=?"
+                                  " AND next_id<=?"));
+  upd.Bind(1, id + 1).Bind(2, KindName(kind)).Bind(3, id);
+  return upd.Run();
+}
+
+Result<std::vector<std::string>> Tables::Customers() {
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt s, db_.Prepare("SELECT DISTINCT customer_id FROM"
+                                                  " sandbox_entities ORDER BY customer_id"));
+  std::vector<std::string> out;
+  while (true) {
+    BG_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(s.Text(0));
+  }
+  return out;
 }
 
 }  // namespace bg::backend::sandbox

@@ -6,9 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "backend/backend.hpp"
-#include "backend/sandbox/node_codec.hpp"
-#include "backend/sandbox/tables.hpp"
+#include "unit/backend/sandbox_fixture.hpp"
 
 namespace bg::backend {
 namespace {
@@ -16,109 +14,6 @@ namespace {
 using model::Node;
 using model::Operation;
 using sandbox::Kind;
-
-constexpr char kCustomer[] = "1234567890";
-
-Node Text(std::string type, std::initializer_list<std::pair<std::string, std::string>> fields) {
-  Node n(std::move(type));
-  for (const auto& [k, v] : fields) n.Add(k, v);
-  return n;
-}
-
-Node Budget(int64_t id, std::string name, int64_t micros = 50000000) {
-  Node b = Text("Budget", {{"budgetId", std::to_string(id)}, {"name", name}});
-  b.SetChild("amount", Text("Money", {{"microAmount", std::to_string(micros)}}));
-  return b;
-}
-
-Node Campaign(int64_t id, std::string name, int64_t budget_id) {
-  Node c = Text("Campaign", {{"id", std::to_string(id)}, {"name", name}, {"status", "PAUSED"}});
-  c.SetChild("budget", Text("Budget", {{"budgetId", std::to_string(budget_id)}}));
-  c.Set("advertisingChannelType", "SEARCH");
-  c.SetChild("biddingStrategyConfiguration",
-             Text("BiddingStrategyConfiguration", {{"biddingStrategyType", "MANUAL_CPC"}}));
-  return c;
-}
-
-Node AdGroup(int64_t id, int64_t campaign_id, std::string name) {
-  return Text(
-      "AdGroup",
-      {{"id", std::to_string(id)}, {"campaignId", std::to_string(campaign_id)}, {"name", name}});
-}
-
-Node Criterion(std::string type, int64_t ad_group_id, std::optional<int64_t> crit_id,
-               std::string text) {
-  Node n = Text(std::move(type), {{"adGroupId", std::to_string(ad_group_id)}});
-  Node kw("Keyword");
-  if (crit_id) kw.SetInt("id", *crit_id);
-  if (!text.empty()) {
-    kw.Set("text", text);
-    kw.Set("matchType", "BROAD");
-  }
-  n.SetChild("criterion", std::move(kw));
-  return n;
-}
-
-class SandboxTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "sandbox_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    registry_ = schema::Registry::Get("v201702");
-    ASSERT_NE(registry_, nullptr);
-    Reopen();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  void Reopen() {
-    db_.reset();
-    auto db = sqlite::Db::Open(dir_ + "/bg.db");
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(db).value();
-    backend_ = MakeSandboxBackend();
-    ASSERT_TRUE(backend_->Init(*db_).ok());
-  }
-
-  model::MutateResult Apply(std::string op_type, std::string op, Node operand, int64_t job = 1) {
-    Operation o;
-    o.index = next_index_++;
-    o.node = Node(std::move(op_type));
-    o.node.Set("operator", std::move(op));
-    o.node.SetChild("operand", std::move(operand));
-    ExecContext ctx{job, kCustomer, registry_, 1489000000000, &o};
-    sqlite::Txn txn(*db_);
-    EXPECT_TRUE(txn.status().ok());
-    auto r = backend_->Apply(txn, ctx, o);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    EXPECT_TRUE(txn.Commit().ok());
-    return r.ok() ? std::move(r).value() : model::MutateResult{};
-  }
-
-  int64_t Count(Kind kind) {
-    sqlite::Txn txn(*db_);
-    sandbox::Tables t(*db_, kCustomer, 1);
-    auto n = t.Count(kind);
-    EXPECT_TRUE(n.ok());
-    return n.ok() ? *n : -1;
-  }
-
-  static std::string Errors(const model::MutateResult& r) {
-    std::string s;
-    for (const auto& e : r.errors) {
-      s += e.type + "." + e.reason + "@" + e.field_path;
-      if (!e.trigger.empty()) s += "[" + e.trigger + "]";
-      s += ";";
-    }
-    return s;
-  }
-
-  std::string dir_;
-  const schema::Registry* registry_ = nullptr;
-  std::unique_ptr<sqlite::Db> db_;
-  std::unique_ptr<Backend> backend_;
-  int64_t next_index_ = 0;
-};
 
 TEST(NodeCodecTest, RoundTripsNestedNodes) {
   Node n = Campaign(-2, "a:b{c}", -1);
@@ -343,17 +238,6 @@ TEST_F(SandboxTest, RejectedOperationPoisonsItsTempId) {
   EXPECT_EQ(Errors(Apply("CampaignOperation", "ADD", Campaign(-2, "c1", -1))),
             "NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS@operations[1].operand.budget."
             "budgetId;");
-}
-
-TEST_F(SandboxTest, UnsimulatedTypesEchoWithResolvedReferences) {
-  Apply("BudgetOperation", "ADD", Budget(-1, "b1"));
-  auto c = Apply("CampaignOperation", "ADD", Campaign(-2, "c1", -1));
-  Node label = Text("CampaignLabel", {{"campaignId", "-2"}, {"labelId", "555"}});
-  auto r = Apply("CampaignLabelOperation", "ADD", label);
-  ASSERT_TRUE(r.errors.empty()) << Errors(r);
-  EXPECT_EQ(r.result_element, "CampaignLabel");
-  EXPECT_EQ(r.result->Int("campaignId"), c.result->Int("id"));
-  EXPECT_EQ(r.result->Int("labelId"), 555);
 }
 
 TEST_F(SandboxTest, PersistsAcrossReopen) {

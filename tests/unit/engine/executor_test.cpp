@@ -89,6 +89,67 @@ TEST(ExecutorTest, SchemaErrorsComeFromTheValidatorAndPoisonTempIds) {
                                      "operations[1].operand.budget.budgetId"});
 }
 
+// Issue 3, "Bad input": an operation the parser or the validator rejects gets its own <rval> with
+// its errors (the backend never sees it), a temp id it defines fails its children, and the count
+// of <rval> is the count of uploaded operations.
+TEST(ExecutorTest, RejectedOperationsGetTheirOwnRvalAndPoisonTheirTempIds) {
+  Env env("exec_rejected");
+  std::string bad_campaign = CampaignAdd(-2, "c1", -1);
+  bad_campaign.insert(bad_campaign.find("</operand>"), "<bogus>1</bogus>");
+  std::string bad_keyword = KeywordAdd(-5, "k");
+  bad_keyword.replace(bad_keyword.find("\"Keyword\""), 9, "\"Nope\"");
+  int64_t id = env.JobWithUpload(PythonUpload({
+      BudgetAdd(-1, "b1"),       // 0 ok
+      bad_campaign,              // 1 parser: unknown element
+      AdGroupAdd(-3, -2, "g1"),  // 2 child of the rejected campaign
+      "<operations xsi:type=\"MediaOperation\"><operator>ADD</operator><operand><x/></operand>"
+      "</operations>",            // 3 parser: unknown operation type
+      CampaignAdd(-4, "c2", -1),  // 4 ok
+      Op("BudgetOperation", "ADD",
+         "<budgetId>-6</budgetId><name>b2</name><amount><microAmount>1000000</microAmount>"
+         "</amount><referenceCount>2</referenceCount>"),    // 5 validator: read-only field
+      AdGroupAdd(-5, -4, "g2"),                             // 6 ok
+      bad_keyword,                                          // 7 parser: unknown xsi:type
+      "<operations><operator>ADD</operator></operations>",  // 8 parser: no type at all
+  }));
+  Executor executor(env.store.get(), env.sandbox.get(), ExecutorOptions{2});
+  ASSERT_TRUE(executor.Run(id).ok());
+
+  model::BatchJob job = env.Job(id);
+  EXPECT_EQ(job.status, JobStatus::kDone);
+  EXPECT_FALSE(job.processing_error.has_value());
+  EXPECT_EQ(job.progress.num_operations_executed, 9);
+  EXPECT_EQ(job.progress.num_operations_succeeded, 3);
+  EXPECT_EQ(job.progress.num_results_written, 9);
+  std::string xml = ReadAll(env.store->ResultsPath(id));
+  ResultsDoc doc = ParseResults(xml);
+  ASSERT_TRUE(doc.well_formed) << xml;
+  ASSERT_EQ(doc.rvals.size(), 9u) << xml;
+  for (size_t i = 0; i < doc.rvals.size(); ++i) EXPECT_EQ(doc.rvals[i].index, int64_t(i));
+  EXPECT_EQ(doc.rvals[0].element, "Budget");
+  EXPECT_EQ(doc.rvals[1].errors,
+            std::vector<std::string>{"RequestError.INVALID_INPUT@operations[1].operand.bogus"});
+  EXPECT_EQ(doc.rvals[2].errors,
+            std::vector<std::string>{"NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS@"
+                                     "operations[2].operand.campaignId"});
+  EXPECT_EQ(doc.rvals[3].errors,
+            std::vector<std::string>{"RequestError.INVALID_INPUT@operations[3]"});
+  EXPECT_EQ(doc.rvals[4].element, "Campaign");
+  EXPECT_EQ(
+      doc.rvals[5].errors,
+      std::vector<std::string>{"ReadOnlyError.READ_ONLY@operations[5].operand.referenceCount"});
+  EXPECT_EQ(doc.rvals[6].element, "AdGroup");
+  EXPECT_EQ(doc.rvals[7].errors,
+            std::vector<std::string>{"RequestError.INVALID_INPUT@operations[7].operand.criterion"});
+  EXPECT_EQ(doc.rvals[8].errors,
+            std::vector<std::string>{"RequestError.INVALID_INPUT@operations[8]"});
+  EXPECT_NE(xml.find("<trigger>MediaOperation</trigger>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<trigger>Nope</trigger>"), std::string::npos) << xml;
+  EXPECT_EQ(env.CountEntities("budget"), 1);
+  EXPECT_EQ(env.CountEntities("campaign"), 1);
+  EXPECT_EQ(env.CountEntities("ad_group"), 1);
+}
+
 TEST(ExecutorTest, MalformedUploadEndsCanceledWithFileFormatError) {
   Env env("exec_bad");
   std::string upload = PythonUpload({BudgetAdd(-1, "b1")});

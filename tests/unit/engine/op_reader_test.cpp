@@ -41,9 +41,9 @@ struct ReadOutcome {
   uint64_t consumed = 0;
 };
 
-ReadOutcome ReadFile(const std::string& path) {
+ReadOutcome ReadFile(const std::string& path, const schema::Registry& registry = Reg()) {
   ReadOutcome out;
-  auto reader = OpReader::Open(path, fs::file_size(path), Reg());
+  auto reader = OpReader::Open(path, fs::file_size(path), registry);
   if (!reader.ok()) {
     out.status = reader.status();
     return out;
@@ -86,9 +86,18 @@ class TempDir {
   std::string path_;
 };
 
-ReadOutcome ReadString(const std::string& doc) {
+ReadOutcome ReadString(const std::string& doc, const schema::Registry& registry = Reg()) {
   TempDir dir;
-  return ReadFile(dir.Write("upload.xml", doc));
+  return ReadFile(dir.Write("upload.xml", doc), registry);
+}
+
+// "Type.REASON@fieldPath(trigger);" for each parse error of `op`.
+std::string ShowErrors(const model::Operation& op) {
+  std::string out;
+  for (const ApiError& e : op.parse_errors) {
+    out += e.ErrorString() + "@" + e.field_path + "(" + e.trigger + ");";
+  }
+  return out;
 }
 
 // The three operations every dialect fixture under fixtures/uploads/parser/ expresses.
@@ -179,12 +188,27 @@ TEST(OpReader, FallsBackToTheOperationTypeMarker) {
             "BudgetOperation{operand=Budget{budgetId=\"5\";};operator=\"SET\";}");
 }
 
-TEST(OpReader, OperationWithoutAnyTypeIsADocumentError) {
+TEST(OpReader, OperationWithoutAnyTypeIsAnOperationError) {
   ReadOutcome r =
-      ReadString(std::string(kHead) + "<operations><operator>SET</operator></operations></mutate>");
-  ASSERT_FALSE(r.status.ok());
-  EXPECT_EQ(r.status.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(r.error.what.find("neither an xsi:type nor an Operation.Type"), std::string::npos);
+      ReadString(std::string(kHead) + "<operations><operator>SET</operator></operations>" +
+                 BudgetOp(-1) + "</mutate>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.ops.size(), 2u);
+  EXPECT_EQ(ShowErrors(r.ops[0]), "RequestError.INVALID_INPUT@operations[0](Operation);");
+  EXPECT_EQ(ShowErrors(r.ops[1]), "");
+}
+
+TEST(OpReader, MarkersOfAnyLevelAreIgnored) {
+  ReadOutcome r = ReadString(std::string(kHead) +
+                             "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator>"
+                             "<operand><Operation.Type>BudgetOperation</Operation.Type>"
+                             "<budgetId>-1</budgetId><Foo.Type>x</Foo.Type></operand>"
+                             "</operations></mutate>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.ops.size(), 1u);
+  EXPECT_EQ(ShowErrors(r.ops[0]), "");
+  EXPECT_EQ(Canon(r.ops[0].node),
+            "BudgetOperation{operand=Budget{budgetId=\"-1\";};operator=\"ADD\";}");
 }
 
 TEST(OpReader, IgnoresNilMarkersAndLeafTypesAndTrimsNonStrings) {
@@ -347,37 +371,12 @@ std::vector<BadCase> BadCases() {
        head + "<operations xsi:type=\"BudgetOperation\">\n<operand><name>&x;"
               "</name></operand></operations></mutate>",
        0, 4, "undefined entity"},
-      {"UnknownOperationType",
-       head + BudgetOp(-1) +
-           "\n<operations xsi:type=\"ns1:FooOperation\"><operator>ADD</operator>"
-           "</operations></mutate>",
-       1, 4, "operation type 'FooOperation' is not an operation type"},
-      {"UnknownElement",
-       head + "<operations xsi:type=\"BudgetOperation\">\n<operator>ADD</operator>\n<operand>\n"
-              "  <budgetId>-1</budgetId>\n  <bogus>1</bogus></operand></operations></mutate>",
-       0, 7, "element 'bogus' is not a field of type 'Budget'"},
-      {"AbstractTypeWithoutXsiType",
-       head + "<operations xsi:type=\"AdGroupOperation\"><operator>ADD</operator><operand>\n"
-              "<biddingStrategyConfiguration>\n<bids><bid><microAmount>1</microAmount></bid></bids>"
-              "</biddingStrategyConfiguration></operand></operations></mutate>",
-       0, 5, "element 'bids' has the abstract type 'Bids' and no xsi:type"},
-      {"XsiTypeNotASubtype",
-       head + "<operations xsi:type=\"AdGroupCriterionOperation\"><operator>ADD</operator>\n"
-              "<operand xsi:type=\"BiddableAdGroupCriterion\"><criterion "
-              "xsi:type=\"Money\"/></operand>"
-              "</operations></mutate>",
-       0, 4, "is not a subtype of 'Criterion'"},
-      {"XsiTypeUnknown",
-       head + "<operations xsi:type=\"AdGroupCriterionOperation\"><operator>ADD</operator>\n"
-              "<operand xsi:type=\"Nope\"/></operations></mutate>",
-       0, 4, "xsi:type 'Nope'"},
       {"WrongRoot", "<?xml version=\"1.0\"?>\n<mutateResponse/>", 0, 2, "expected 'mutate'"},
       {"WrongChildOfRoot", head + "<operation xsi:type=\"BudgetOperation\"/></mutate>", 0, 3,
        "expected 'operations'"},
-      {"ElementInsideASimpleField",
-       head + "<operations xsi:type=\"BudgetOperation\"><operand><name>\n<b>x</b></name>"
-              "</operand></operations></mutate>",
-       0, 4, "not allowed inside simple field 'name'"},
+      {"TruncatedAfterARejectedOperation",
+       head + "<operations xsi:type=\"FooOperation\"/>\n" + BudgetOp(-1) + "\n<operations>", 2, 5,
+       ""},
       {"TextAfterRoot", head + BudgetOp(-1) + "</mutate>\nxx", 1, 4, ""},
       {"TwoRoots", head + "</mutate>\n<mutate/>", 0, 4, ""},
   };
@@ -409,14 +408,159 @@ TEST(DocumentError, ToStringSaysWhereAndWhat) {
 }
 
 TEST(OpReader, ErrorPositionPointsAtTheOffendingElement) {
-  std::string doc = std::string(kHead) + "<operations xsi:type=\"BudgetOperation\"><operand>";
+  std::string doc = std::string(kHead) + BudgetOp(-1);
   const uint64_t offset = doc.size();
-  doc += "<bogus/></operand></operations></mutate>";
+  doc += "<bogus/></mutate>";
   ReadOutcome r = ReadString(doc);
   ASSERT_FALSE(r.status.ok());
+  EXPECT_EQ(r.ops.size(), 1u);
+  EXPECT_NE(r.error.what.find("element 'bogus' is not allowed in 'mutate'"), std::string::npos);
   EXPECT_EQ(r.error.byte_offset, offset);
   EXPECT_EQ(r.error.line, 3u);
   EXPECT_EQ(r.error.column, offset - std::string(kHead).size() + 1);
+}
+
+// --- well-formed operations the schema does not accept: per-operation errors -----------------
+// Each case's operation 0 is wrong; an operation after it must come out unharmed.
+
+struct OpErrorCase {
+  const char* name;
+  std::string operation;  // one <operations> element
+  const char* errors;     // ShowErrors() of the operation
+  const char* version = "v201702";
+};
+
+std::vector<OpErrorCase> OpErrorCases() {
+  auto agc = [](const std::string& operand) {
+    return "<operations xsi:type=\"AdGroupCriterionOperation\"><operator>ADD</operator>" + operand +
+           "</operations>";
+  };
+  auto ad_group = [](const std::string& bids) {
+    return "<operations xsi:type=\"AdGroupOperation\"><operator>ADD</operator><operand>"
+           "<campaignId>-2</campaignId><biddingStrategyConfiguration>" +
+           bids + "</biddingStrategyConfiguration></operand></operations>";
+  };
+  auto text_ad = [](const std::string& fields) {
+    return "<operations xsi:type=\"AdGroupAdOperation\"><operator>ADD</operator><operand>"
+           "<adGroupId>-3</adGroupId><ad xsi:type=\"ExpandedTextAd\"><headlinePart1>h1"
+           "</headlinePart1><headlinePart2>h2</headlinePart2><description>d</description>" +
+           fields + "</ad></operand></operations>";
+  };
+  return {
+      {"UnknownOperationType",
+       "<operations xsi:type=\"ns1:FooOperation\"><operator>ADD</operator><operand><x/>"
+       "</operand></operations>",
+       "RequestError.INVALID_INPUT@operations[0](FooOperation);"},
+      {"OperandTypeAsOperationType",
+       "<operations xsi:type=\"Budget\"><operator>ADD</operator></operations>",
+       "RequestError.INVALID_INPUT@operations[0](Budget);"},
+      {"UnknownOperationTypeInTheMarker",
+       "<operations><operator>ADD</operator><Operation.Type>MediaOperation</Operation.Type>"
+       "<operand/></operations>",
+       "RequestError.INVALID_INPUT@operations[0](MediaOperation);"},
+      {"OperandBeforeAnyType",
+       "<operations><operand><budgetId>1</budgetId></operand>"
+       "<Operation.Type>BudgetOperation</Operation.Type></operations>",
+       "RequestError.INVALID_INPUT@operations[0](Operation);"},
+      {"UnknownElement",
+       "<operations xsi:type=\"BudgetOperation\">\n<operator>ADD</operator>\n<operand>\n"
+       "  <budgetId>-1</budgetId>\n  <bogus><deeper>1</deeper></bogus></operand></operations>",
+       "RequestError.INVALID_INPUT@operations[0].operand.bogus(bogus);"},
+      {"UnknownElementOfTheOperation",
+       "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><extra/></operations>",
+       "RequestError.INVALID_INPUT@operations[0].extra(extra);"},
+      {"AbstractTypeWithoutXsiType",
+       ad_group("<bids xsi:type=\"CpcBid\"/><bids><bid><microAmount>1</microAmount></bid></bids>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.biddingStrategyConfiguration.bids[1]"
+       "(Bids);"},
+      {"AbstractXsiType", ad_group("<bids xsi:type=\"Bids\"/>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.biddingStrategyConfiguration.bids[0]"
+       "(Bids);"},
+      {"RejectedItemKeepsTheIndexesOfItsSiblings",
+       ad_group("<bids xsi:type=\"Keyword\"/><bids xsi:type=\"CpcBid\"><bogus/></bids>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.biddingStrategyConfiguration.bids[0]"
+       "(Keyword);RequestError.INVALID_INPUT@operations[0].operand.biddingStrategyConfiguration."
+       "bids[1].bogus(bogus);"},
+      {"XsiTypeNotASubtype",
+       agc("<operand xsi:type=\"BiddableAdGroupCriterion\"><criterion xsi:type=\"Money\"/>"
+           "</operand>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.criterion(Money);"},
+      {"XsiTypeNotASubtypeOfTheOperand", agc("<operand xsi:type=\"NegativeCampaignCriterion\"/>"),
+       "RequestError.INVALID_INPUT@operations[0].operand(NegativeCampaignCriterion);"},
+      {"XsiTypeUnknown", agc("<operand xsi:type=\"Nope\"/>"),
+       "RequestError.INVALID_INPUT@operations[0].operand(Nope);"},
+      {"XsiTypeOfAnEnum", agc("<operand xsi:type=\"UserStatus\"/>"),
+       "RequestError.INVALID_INPUT@operations[0].operand(UserStatus);"},
+      {"ElementInsideASimpleField",
+       "<operations xsi:type=\"BudgetOperation\"><operand><name>\n<b>x</b></name>"
+       "</operand></operations>",
+       "RequestError.INVALID_INPUT@operations[0].operand.name(b);"},
+      {"ElementInsideARepeatedSimpleField",
+       text_ad("<finalUrls>http://a</finalUrls><finalUrls>http://b<i/></finalUrls>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.ad.finalUrls[1](i);"},
+      {"FieldOfALaterVersion", text_ad("<headlinePart3>h3</headlinePart3>"),
+       "RequestError.INVALID_INPUT@operations[0].operand.ad.headlinePart3(headlinePart3);"},
+      {"FieldOfALaterVersionIsFineThere", text_ad("<headlinePart3>h3</headlinePart3>"), "",
+       "v201809"},
+      {"SeveralErrorsInOneOperation",
+       "<operations xsi:type=\"BudgetOperation\"><operand><a/><amount xsi:type=\"Keyword\"/>"
+       "<b/></operand></operations>",
+       "RequestError.INVALID_INPUT@operations[0].operand.a(a);"
+       "RequestError.INVALID_INPUT@operations[0].operand.amount(Keyword);"
+       "RequestError.INVALID_INPUT@operations[0].operand.b(b);"},
+  };
+}
+
+void PrintTo(const OpErrorCase& c, std::ostream* os) { *os << c.name; }
+
+class OpReaderOperationErrorTest : public ::testing::TestWithParam<OpErrorCase> {};
+
+TEST_P(OpReaderOperationErrorTest, IsThatOperationsErrorAndTheNextOneIsUnharmed) {
+  const OpErrorCase& c = GetParam();
+  const schema::Registry* reg = schema::Registry::Get(c.version);
+  ASSERT_NE(reg, nullptr);
+  std::string head = kHead;
+  head.replace(head.find("v201702"), 7, c.version);
+  ReadOutcome r = ReadString(head + c.operation + "\n" + BudgetOp(-9) + "</mutate>", *reg);
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.ops.size(), 2u);
+  EXPECT_EQ(r.ops[0].index, 0);
+  EXPECT_EQ(ShowErrors(r.ops[0]), c.errors);
+  EXPECT_EQ(r.ops[1].index, 1);
+  EXPECT_EQ(ShowErrors(r.ops[1]), "");
+  EXPECT_EQ(Canon(r.ops[1].node),
+            "BudgetOperation{operand=Budget{amount=Money{microAmount=\"1\";};budgetId=\"-9\";"
+            "name=\"b\";};operator=\"ADD\";}");
+}
+
+INSTANTIATE_TEST_SUITE_P(Typing, OpReaderOperationErrorTest, ::testing::ValuesIn(OpErrorCases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(OpReader, RejectedOperationsKeepWhatTheyDefine) {
+  // A rejected ADD that defines a temp id still carries its type, operator and the id, so that
+  // the executor can poison the temp id for the operations that use it.
+  ReadOutcome r = ReadString(
+      std::string(kHead) +
+      "<operations xsi:type=\"CampaignOperation\"><operator>ADD</operator><operand><id>-2</id>"
+      "<name>c</name><bogus/></operand></operations></mutate>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.ops.size(), 1u);
+  EXPECT_EQ(ShowErrors(r.ops[0]), "RequestError.INVALID_INPUT@operations[0].operand.bogus(bogus);");
+  EXPECT_EQ(r.ops[0].op_type(), "CampaignOperation");
+  EXPECT_EQ(r.ops[0].op_operator(), "ADD");
+  EXPECT_EQ(r.ops[0].operand()->Int("id"), -2);
+}
+
+TEST(OpReader, ErrorsPerOperationAreBounded) {
+  std::string op = "<operations xsi:type=\"BudgetOperation\"><operand>";
+  for (int i = 0; i < 1000; ++i) op += "<x" + std::to_string(i) + "/>";
+  op += "</operand></operations>";
+  ReadOutcome r = ReadString(std::string(kHead) + op + "</mutate>");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  ASSERT_EQ(r.ops.size(), 1u);
+  EXPECT_GE(r.ops[0].parse_errors.size(), 1u);
+  EXPECT_LE(r.ops[0].parse_errors.size(), 100u);
+  EXPECT_EQ(r.ops[0].parse_errors[0].field_path, "operations[0].operand.x0");
 }
 
 }  // namespace

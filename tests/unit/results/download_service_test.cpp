@@ -178,5 +178,80 @@ TEST_F(DownloadServiceTest, OtherMethodsAre405) {
   EXPECT_EQ(ex->Finish().status, 405);
 }
 
+TEST_F(DownloadServiceTest, StrongETagAndConditionalGet) {
+  Finish(model::JobStatus::kDone, kResults);
+  http::Response r = Get(Target());
+  ASSERT_EQ(r.status, 200);
+  const std::string etag = Header(r, "ETag");
+  ASSERT_NE(etag, "<absent>");
+  EXPECT_EQ(etag.front(), '"');  // strong: no W/ prefix
+  EXPECT_EQ(etag.back(), '"');
+  EXPECT_NE(etag.find(std::to_string(job_)), std::string::npos);
+  EXPECT_NE(etag.find(std::to_string(kResults.size())), std::string::npos);
+  EXPECT_EQ(Header(Get(Target(), "HEAD"), "ETag"), etag);  // stable
+  EXPECT_EQ(Header(Get(Target(), "GET", {{"Range", "bytes=0-3"}}), "ETag"), etag);
+
+  http::Response nm = Get(Target(), "GET", {{"If-None-Match", "\"other\", " + etag}});
+  EXPECT_EQ(nm.status, 304);
+  EXPECT_FALSE(nm.file.has_value());
+  EXPECT_EQ(Header(nm, "ETag"), etag);
+  EXPECT_EQ(Get(Target(), "GET", {{"If-None-Match", "\"other\""}}).status, 200);
+}
+
+// Legacy PHP sends Accept-Encoding: gzip by hand and cannot decode it: always identity.
+TEST_F(DownloadServiceTest, IdentityEncodingEvenWhenGzipIsAccepted) {
+  Finish(model::JobStatus::kDone, kResults);
+  http::Response r = Get(Target(), "GET", {{"Accept-Encoding", "gzip, deflate"}});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(Header(r, "Content-Encoding"), "<absent>");
+  EXPECT_EQ(Header(r, "x-goog-stored-content-encoding"), "identity");
+  EXPECT_EQ(Header(r, "x-goog-stored-content-length"), std::to_string(kResults.size()));
+  EXPECT_EQ(Header(r, "Content-Type"), "application/xml");
+  ASSERT_TRUE(r.file.has_value());
+  EXPECT_EQ(r.file->length, kResults.size());
+}
+
+// Past results retention the download is gone even under a URL that is still valid.
+TEST_F(DownloadServiceTest, ExpiredResultsAre404) {
+  std::ofstream(store_->ResultsPath(job_), std::ios::binary) << kResults;
+  store::Checkpoint cp;
+  cp.results_bytes = static_cast<int64_t>(kResults.size());
+  {
+    sqlite::Txn txn(store_->db());
+    const int64_t long_ago = NowMs() - 31LL * 24 * 3600 * 1000;
+    ASSERT_TRUE(
+        store_->FinishJob(txn, job_, model::JobStatus::kDone, cp, std::nullopt, long_ago).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  http::Response r = Get(Target());
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, Get(signer_.DownloadUrl("", kCustomer, 1999999999, expires_)).body);
+  // After the sweep the file is gone too; the answer does not change.
+  ASSERT_TRUE(store_->SweepExpired(NowMs()).ok());
+  EXPECT_FALSE(std::filesystem::exists(store_->ResultsPath(job_)));
+  EXPECT_EQ(Get(Target()).status, 404);
+}
+
+TEST_F(DownloadServiceTest, WrongSignatureLooksTheSameForUnknownJobs) {
+  Finish(model::JobStatus::kDone, kResults);
+  auto forge = [](std::string target) {
+    size_t at = target.find("sig=") + 4;
+    target.replace(at, 64, std::string(64, target[at] == 'a' ? 'b' : 'a'));
+    return target;
+  };
+  http::Response known = Get(forge(Target()));
+  http::Response unknown = Get(forge(signer_.DownloadUrl("", kCustomer, 1999999999, expires_)));
+  EXPECT_EQ(known.status, 403);
+  EXPECT_EQ(unknown.status, 403);
+  EXPECT_EQ(known.body, unknown.body);
+}
+
+TEST_F(DownloadServiceTest, JsonErrorsWhenAsked) {
+  http::Response r = Get(Target(), "GET", {{"Accept", "application/json"}});
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body.rfind("{\"error\":{\"code\":404,", 0), 0u) << r.body;
+  EXPECT_NE(r.body.find("\"reason\":\"noSuchKey\""), std::string::npos) << r.body;
+}
+
 }  // namespace
 }  // namespace bg::results

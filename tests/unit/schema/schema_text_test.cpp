@@ -89,13 +89,89 @@ TEST(SchemaText, FormatIsCanonicalAndRoundTrips) {
 TEST(SchemaText, EmbeddedSchemasAreCanonical) {
   ASSERT_EQ(EmbeddedSchemas().size(), 2u);
   for (const auto& s : EmbeddedSchemas()) {
-    auto doc = ParseSchemaText(s.text);
-    ASSERT_TRUE(doc.ok()) << s.version << ": " << doc.status().message();
-    EXPECT_EQ(doc->version, s.version);
-    EXPECT_EQ(FormatSchemaText(*doc), s.text) << s.version;
+    auto whole = ParseSchemaText(s.text);
+    ASSERT_TRUE(whole.ok()) << s.version << ": " << whole.status().message();
+    EXPECT_EQ(whole->version, s.version);
+    ASSERT_EQ(s.files.size(), 2u) << s.version;  // batchjob.schema, services.schema
+    std::string joined;
+    for (const auto& file : s.files) {
+      auto doc = ParseSchemaText(file.text);
+      ASSERT_TRUE(doc.ok()) << file.file << ": " << doc.status().message();
+      EXPECT_EQ(doc->version, s.version);
+      EXPECT_EQ(FormatSchemaText(*doc), file.text) << file.file;
+      joined += file.text;
+    }
+    EXPECT_EQ(joined, s.text);
   }
   EXPECT_EQ(EmbeddedSchemaText("v201702").substr(0, 1), "#");
   EXPECT_TRUE(EmbeddedSchemaText("v1").empty());
+}
+
+constexpr std::string_view kServices =
+    "version v1\n"
+    "namespace urn:test\n"
+    "complex Page abstract wsdl\n"
+    "complex ThingPage base=Page wsdl\n"
+    "  field entries Thing list\n"
+    "service ThingService\n"
+    "  type Base\n"
+    "  type Thing\n"
+    "  type Page\n"
+    "  type ThingPage\n"
+    "  element get\n"
+    "    field selector string req\n"
+    "  element getResponse\n"
+    "    field rval ThingPage\n"
+    "  element ApiExceptionFault type=Thing\n"
+    "  element RequestHeader type=Thing\n"
+    "  op get\n";
+
+TEST(SchemaText, ServiceBlocksRoundTrip) {
+  auto doc = ParseSchemaText(kServices);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  ASSERT_EQ(doc->types.size(), 2u);
+  EXPECT_TRUE(doc->types[0].wsdl_only && doc->types[1].wsdl_only);
+  ASSERT_EQ(doc->services.size(), 1u);
+  const ServiceDef& s = doc->services[0];
+  EXPECT_EQ(s.name, "ThingService");
+  EXPECT_EQ(s.types, (std::vector<std::string>{"Base", "Thing", "Page", "ThingPage"}));
+  ASSERT_EQ(s.elements.size(), 4u);
+  EXPECT_EQ(s.elements[0].name, "get");
+  ASSERT_EQ(s.elements[0].fields.size(), 1u);
+  EXPECT_EQ(s.elements[0].fields[0].name, "selector");
+  EXPECT_TRUE(s.elements[0].fields[0].required_all);
+  EXPECT_EQ(s.elements[2].type, "Thing");
+  EXPECT_TRUE(s.elements[2].fields.empty());
+  EXPECT_EQ(s.operations, (std::vector<std::string>{"get"}));
+  EXPECT_TRUE(s.HasHeaders());
+  std::string text = FormatSchemaText(*doc);
+  EXPECT_NE(text.find(std::string(kServices.substr(kServices.find("version")))), std::string::npos)
+      << text;
+
+  std::string error;
+  std::string all = std::string(kSmall) + std::string(kServices);
+  auto reg = Registry::Parse("v1", all, &error);
+  ASSERT_TRUE(reg) << error;
+  EXPECT_EQ(reg->Find("ThingPage"), nullptr);  // not part of the model
+  ASSERT_NE(reg->FindWsdlType("ThingPage"), nullptr);
+  EXPECT_EQ(reg->FindWsdlType("Thing"), reg->Find("Thing"));
+  ASSERT_NE(reg->FindService("ThingService"), nullptr);
+  EXPECT_EQ(reg->FindService("Nope"), nullptr);
+  EXPECT_EQ(reg->wsdl_types().size(), 2u);
+}
+
+TEST(SchemaText, RegistryRejectsOpenServices) {
+  std::string error;
+  const std::string head = "version v1\ncomplex A\n  field b B\ncomplex B\n";
+  EXPECT_FALSE(Registry::Parse("v1", head + "service S\n  type A\n", &error));
+  EXPECT_NE(error.find("refers to type B it does not list"), std::string::npos) << error;
+  EXPECT_FALSE(Registry::Parse("v1", head + "service S\n  type C\n", &error));
+  EXPECT_NE(error.find("unknown type C"), std::string::npos) << error;
+  EXPECT_FALSE(Registry::Parse("v1", head + "service S\n  type B\n  op get\n", &error));
+  EXPECT_NE(error.find("lacks its elements"), std::string::npos) << error;
+  EXPECT_FALSE(Registry::Parse("v1", head + "complex B wsdl\n", &error));
+  EXPECT_NE(error.find("duplicate"), std::string::npos) << error;
+  EXPECT_TRUE(Registry::Parse("v1", head + "service S\n  type A\n  type B\n", &error)) << error;
 }
 
 TEST(SchemaText, RejectsMalformedLines) {
@@ -113,6 +189,11 @@ TEST(SchemaText, RejectsMalformedLines) {
       {"version v1\ncomplex A\n  value X\n", "value outside an enum"},
       {"version v1\nstruct A\n", "unknown keyword 'struct'"},
       {"complex A\n", "no version line"},
+      {"version v1\n  type A\n", "type outside a service"},
+      {"version v1\nservice S\n  element e type=\n", "element needs a name"},
+      {"version v1\nservice S\n  element e type=T\n    field a long\n",
+       "field in an element that has a type"},
+      {"version v1\nservice S\n  op\n", "op needs exactly one name"},
   };
   for (const auto& c : cases) {
     auto doc = ParseSchemaText(c.text);

@@ -39,36 +39,72 @@ std::string Show(const std::vector<ApiError>& errors) {
   return out;
 }
 
-TEST(Validate, ValidBudgetAddHasNoErrorsAndLosesReadOnlyFields) {
+TEST(Validate, ValidBudgetAddHasNoErrorsAndIsNotChanged) {
+  auto op = Op(0, "BudgetOperation", "ADD", Budget());
+  const model::Operation before = op;
+  EXPECT_EQ(Show(Validate(Reg(), op)), "");
+  EXPECT_EQ(op.operand()->fields().size(), before.operand()->fields().size());
+  EXPECT_EQ(op.operand()->Int("budgetId"), -1);
+  EXPECT_TRUE(op.operand()->Has("amount"));
+}
+
+TEST(Validate, ReadOnlyFieldsThatAreSetAreErrors) {
   model::Node b = Budget();
   b.SetInt("referenceCount", 3);
   b.Set("status", "REMOVED");
   auto op = Op(0, "BudgetOperation", "ADD", b);
-  EXPECT_EQ(Show(Validate(Reg(), op)), "");
-  const model::Node* operand = op.operand();
-  EXPECT_FALSE(operand->Has("referenceCount"));
-  EXPECT_FALSE(operand->Has("status"));
-  EXPECT_EQ(operand->Int("budgetId"), -1);
-  EXPECT_TRUE(operand->Has("amount"));
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "ReadOnlyError.READ_ONLY@operations[0].operand.referenceCount(3);"
+            "ReadOnlyError.READ_ONLY@operations[0].operand.status(REMOVED);");
+  // Read-only only for REMOVE: fine for ADD, an error for REMOVE (complex values: no trigger).
+  auto remove = Op(1, "BudgetOperation", "REMOVE", Budget());
+  EXPECT_EQ(Show(Validate(Reg(), remove)),
+            "ReadOnlyError.READ_ONLY@operations[1].operand.name(b1);"
+            "ReadOnlyError.READ_ONLY@operations[1].operand.amount();"
+            "ReadOnlyError.READ_ONLY@operations[1].operand.deliveryMethod(STANDARD);");
 }
 
-TEST(Validate, ReadOnlyPerOperatorButTemporaryIdsStay) {
+TEST(Validate, ReadOnlyPerOperatorButTemporaryIdsAreNotReadOnlyErrors) {
   model::Node c("Campaign");
   c.Set("id", "-2");
   c.Set("name", "c1");
-  c.Set("servingStatus", "SERVING");
   c.Set("advertisingChannelType", "SEARCH");
   auto add = Op(0, "CampaignOperation", "ADD", c);
-  EXPECT_EQ(Show(Validate(Reg(), add)), "");
-  EXPECT_EQ(add.operand()->Int("id"), -2);  // read-only for ADD, but a (temporary) id
-  EXPECT_FALSE(add.operand()->Has("servingStatus"));
-  EXPECT_TRUE(add.operand()->Has("advertisingChannelType"));
+  EXPECT_EQ(Show(Validate(Reg(), add)), "");  // id is read-only for ADD, but a temporary id
+  EXPECT_EQ(add.operand()->Int("id"), -2);
+  // A non-negative id on ADD is the backend's NewEntityCreationError.CANNOT_SET_ID_FOR_ADD.
+  c.Set("id", "5");
+  auto add_real = Op(1, "CampaignOperation", "ADD", c);
+  EXPECT_EQ(Show(Validate(Reg(), add_real)), "");
 
   c.Set("id", "123");
-  auto set = Op(1, "CampaignOperation", "SET", c);
-  EXPECT_EQ(Show(Validate(Reg(), set)), "");
-  EXPECT_EQ(set.operand()->Int("id"), 123);
-  EXPECT_FALSE(set.operand()->Has("advertisingChannelType"));  // read-only for SET
+  auto set = Op(2, "CampaignOperation", "SET", c);
+  EXPECT_EQ(Show(Validate(Reg(), set)),
+            "ReadOnlyError.READ_ONLY@operations[2].operand.advertisingChannelType(SEARCH);");
+
+  model::Node served("Campaign");
+  served.Set("name", "c");
+  served.Set("servingStatus", "SERVING");
+  auto add_served = Op(3, "CampaignOperation", "ADD", served);
+  EXPECT_EQ(Show(Validate(Reg(), add_served)),
+            "ReadOnlyError.READ_ONLY@operations[3].operand.servingStatus(SERVING);");
+}
+
+TEST(Validate, ReadOnlyInNestedAndRepeatedValues) {
+  model::Node agc("BiddableAdGroupCriterion");
+  agc.Set("adGroupId", "5");
+  model::Node kw("Keyword");
+  kw.Set("text", "mars");
+  kw.Set("matchType", "BROAD");
+  kw.Set("type", "KEYWORD");
+  agc.SetChild("criterion", kw);
+  agc.Add("disapprovalReasons", "a");
+  agc.Add("disapprovalReasons", "b");
+  auto op = Op(4, "AdGroupCriterionOperation", "ADD", agc);
+  EXPECT_EQ(Show(Validate(Reg(), op)),
+            "ReadOnlyError.READ_ONLY@operations[4].operand.criterion.type(KEYWORD);"
+            "ReadOnlyError.READ_ONLY@operations[4].operand.disapprovalReasons[0](a);"
+            "ReadOnlyError.READ_ONLY@operations[4].operand.disapprovalReasons[1](b);");
 }
 
 TEST(Validate, MissingOperatorAndOperand) {

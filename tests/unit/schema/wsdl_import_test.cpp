@@ -240,7 +240,75 @@ TEST_P(ReferenceImport, EqualsCommittedSchema) {
   EXPECT_TRUE(*text == ReadFile(committed))
       << committed << " differs from a fresh import; run `batchgate schema import "
       << wsdls.string() << " -o " << committed.string() << "`";
-  EXPECT_TRUE(*text == EmbeddedSchemaText(version)) << "the embedded copy is stale: rebuild";
+  auto inputs = ClassifyWsdlPaths({wsdls.string()});
+  ASSERT_TRUE(inputs.ok());
+  auto files = ImportWsdlFiles(*inputs);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  EXPECT_TRUE(files->batchjob == *text);
+  fs::path services = fs::path(BG_SOURCE_DIR) / "schema" / version / "services.schema";
+  EXPECT_TRUE(files->services == ReadFile(services))
+      << services << " differs from a fresh import; run `batchgate schema import " << wsdls.string()
+      << " -o " << services.parent_path().string() << "`";
+  EXPECT_TRUE(*text + files->services == EmbeddedSchemaText(version))
+      << "the embedded copy is stale: rebuild";
+}
+
+TEST_P(ReferenceImport, EveryWsdlBecomesAService) {
+  const std::string version = GetParam();
+  fs::path wsdls = fs::path(BG_REFERENCE_DIR) / "wsdl" / version;
+  if (!fs::exists(wsdls / "BatchJobService.wsdl")) GTEST_SKIP() << "no reference WSDLs";
+  auto inputs = ClassifyWsdlPaths({wsdls.string()});
+  ASSERT_TRUE(inputs.ok());
+  auto doc = ImportServicesDoc(*inputs);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_EQ(doc->services.size(), inputs->type_wsdls.size() + inputs->service_wsdls.size());
+  for (const auto& t : doc->types) EXPECT_TRUE(t.wsdl_only) << t.name;
+  const Registry* reg = Registry::Get(version);
+  ASSERT_NE(reg, nullptr);
+  const ServiceDef* bjs = reg->FindService("BatchJobService");
+  ASSERT_NE(bjs, nullptr);
+  EXPECT_EQ(bjs->operations, (std::vector<std::string>{"get", "mutate", "query"}));
+  EXPECT_TRUE(bjs->HasHeaders());
+  EXPECT_EQ(bjs->types.size(), 70u);  // the 70 QNames of the Axis stub (reference §1.1)
+  const ServiceDef* ops = reg->FindService("BatchJobOpsService");
+  ASSERT_NE(ops, nullptr);
+  EXPECT_FALSE(ops->HasHeaders());
+  const ServiceDef* campaigns = reg->FindService("CampaignService");
+  ASSERT_NE(campaigns, nullptr);
+  EXPECT_EQ(campaigns->operations,
+            (std::vector<std::string>{"get", "mutate", "mutateLabel", "query"}));
+  ASSERT_NE(campaigns->FindElement("mutate"), nullptr);
+  EXPECT_EQ(campaigns->FindElement("mutate")->fields.at(0).type, "CampaignOperation");
+  // Service-only types are served but stay out of the upload/result model.
+  EXPECT_EQ(reg->Find("CampaignPage"), nullptr);
+  EXPECT_NE(reg->FindWsdlType("CampaignPage"), nullptr);
+}
+
+TEST(WsdlImport, UnconventionalServiceWsdlIsAnError) {
+  fs::path dir = MakeTempDir();
+  auto service_wsdl = [](const std::string& port_type) {
+    std::string w = Wsdl("<element name=\"get\"><complexType><sequence/></complexType></element>");
+    std::string tail =
+        "<wsdl:message name=\"getRequest\"><wsdl:part element=\"tns:get\" name=\"parameters\"/>"
+        "</wsdl:message><wsdl:portType name=\"" +
+        port_type +
+        "\"/>"
+        "<wsdl:binding name=\"ThingServiceSoapBinding\"/><wsdl:service name=\"ThingService\">"
+        "<wsdl:port name=\"ThingServiceInterfacePort\"/></wsdl:service>";
+    return w.insert(w.rfind("</wsdl:definitions>"), tail);
+  };
+  WriteFile(dir / "BatchJobOpsService.wsdl", Wsdl(kTypes));
+  WriteFile(dir / "ThingService.wsdl", service_wsdl("ThingServiceInterface"));
+  auto inputs = ClassifyWsdlPaths({dir.string()});
+  ASSERT_TRUE(inputs.ok());
+  auto doc = ImportServicesDoc(*inputs);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  ASSERT_EQ(doc->services.size(), 1u);  // the types-only WSDL has no <wsdl:service>
+  EXPECT_EQ(doc->services[0].name, "ThingService");
+  WriteFile(dir / "ThingService.wsdl", service_wsdl("Other"));
+  doc = ImportServicesDoc(*inputs);
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("portType name"), std::string::npos);
 }
 
 TEST_P(ReferenceImport, RunSchemaImportWritesTheFile) {

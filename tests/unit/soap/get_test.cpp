@@ -109,7 +109,7 @@ TEST_F(SoapServiceTest, SelectorErrors) {
                "OPERATOR_DOES_NOT_SUPPORT_MULTIPLE_VALUES");
   auto op = Call(GetBody(Fields({"Id"}) + IdPredicate("STARTS_WITH", {1})));
   EXPECT_STREQ(op->FaultErrors().child_value("reason"), "INVALID_PREDICATE_OPERATOR");
-  auto sort = Call(GetBody(Fields({"Id"}) + "<ordering><field>DownloadUrl</field></ordering>"));
+  auto sort = Call(GetBody(Fields({"Id"}) + "<ordering><field>UploadUrl</field></ordering>"));
   EXPECT_STREQ(sort->FaultErrors().child_value("reason"), "INVALID_SORT_FIELD_NAME");
   auto no_fields = Call(GetBody(""));
   EXPECT_STREQ(no_fields->FaultErrors().child_value("reason"), "MISSING_FIELDS");
@@ -205,7 +205,8 @@ TEST_F(SoapServiceTest, QueryAwqlUsesTheSameSelector) {
   auto eq = Call(QueryBody("select Id where Id = " + std::to_string(ids[1])));
   EXPECT_EQ(EntryIds(*eq, "queryResponse"), (std::vector<int64_t>{ids[1]}));
   auto bad = Call(QueryBody("SELECT Id WHERE"));
-  EXPECT_EQ(bad->FaultString(), "[RequestError.INVALID_INPUT @ query; trigger:'<end of query>']");
+  EXPECT_EQ(bad->FaultString(),
+            "[RequestError.INVALID_INPUT @ query; trigger:'<end of query> at character 16']");
   auto bad_field = Call(QueryBody("SELECT Foo"));
   EXPECT_STREQ(bad_field->FaultErrors().child_value("reason"), "INVALID_FIELD_NAME");
 }

@@ -1,0 +1,65 @@
+// OpPipeline: the executor's read-ahead. A thread of its own runs OpReader (parse + typing) and
+// schema::Validate for the operations of one job, from operation `skip` on, and hands them over
+// through a bounded queue, so that parsing overlaps with the backend's work on another core.
+//
+// Memory stays bounded: at most `capacity` (+ one group of 16) prepared operations are queued. Owns
+// the reader and the thread; the destructor stops and joins it. Next() is for one consumer thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "common/api_error.hpp"
+#include "common/status.hpp"
+#include "engine/op_reader.hpp"
+#include "model/operation.hpp"
+#include "schema/registry.hpp"
+
+namespace bg::engine {
+
+struct PreparedOp {
+  model::Operation op;
+  // Parse errors, else validation errors; empty: the backend applies it.
+  std::vector<ApiError> errors;
+  uint64_t end_offset = 0;  // upload bytes consumed once this operation was read
+};
+
+class OpPipeline {
+ public:
+  // Opens the upload (errors are returned here) and starts the reader thread.
+  static Result<std::unique_ptr<OpPipeline>> Start(const std::string& path, uint64_t length,
+                                                   const schema::Registry& registry, int64_t skip,
+                                                   size_t capacity);
+  ~OpPipeline();
+  OpPipeline(const OpPipeline&) = delete;
+  OpPipeline& operator=(const OpPipeline&) = delete;
+
+  // The next operation, nullopt at the end, or the reader's error (a malformed document is
+  // kInvalidArgument; an upload shorter than `skip` operations is kDataLoss).
+  Result<std::optional<PreparedOp>> Next();
+
+ private:
+  OpPipeline(std::unique_ptr<OpReader> reader, const schema::Registry& registry, int64_t skip,
+             size_t capacity);
+  void Produce();
+
+  std::unique_ptr<OpReader> reader_;
+  const schema::Registry& registry_;
+  const int64_t skip_;
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<PreparedOp> queue_;
+  bool end_ = false;  // the reader is done: queue_ holds the rest, then status_
+  bool stop_ = false;
+  Status status_;
+  std::thread thread_;
+};
+
+}  // namespace bg::engine

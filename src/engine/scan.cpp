@@ -1,0 +1,55 @@
+#include "engine/scan.hpp"
+
+#include "engine/xml_stream.hpp"
+
+namespace bg::engine {
+namespace {
+
+std::string Quote(std::string_view s) {
+  std::string out = "'";
+  out.append(s);
+  out.push_back('\'');
+  return out;
+}
+
+// Tracks the depth only; names are checked at depth 0 and 1 (the messages match OpReader's).
+class ScanHandler final : public XmlHandler {
+ public:
+  XmlStream* stream = nullptr;
+
+  void OnStart(const StartTag& tag) override {
+    if (depth_ == 0 && tag.local != "mutate") {
+      stream->Fail("root element is " + Quote(tag.local) + ", expected 'mutate'");
+    } else if (depth_ == 1 && tag.local != "operations") {
+      stream->Fail("element " + Quote(tag.local) +
+                   " is not allowed in 'mutate' (expected 'operations')");
+    }
+    ++depth_;
+  }
+  void OnEnd() override { --depth_; }
+  void OnText(std::string_view) override {}
+
+ private:
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Result<std::optional<DocumentError>> ScanDocument(const std::string& path, uint64_t length) {
+  ScanHandler handler;
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<XmlStream> stream, XmlStream::Open(path, length, &handler));
+  handler.stream = stream.get();
+  XmlStream::State st = stream->Pump();
+  while (st == XmlStream::State::kRunning || st == XmlStream::State::kSuspended) {
+    st = stream->Pump();
+  }
+  if (st == XmlStream::State::kDone) return std::optional<DocumentError>();
+  DocumentError e;
+  e.byte_offset = stream->error_position().byte_offset;
+  e.line = stream->error_position().line;
+  e.column = stream->error_position().column;
+  e.what = stream->error_what();
+  return std::optional<DocumentError>(std::move(e));
+}
+
+}  // namespace bg::engine
