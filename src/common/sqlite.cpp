@@ -1,5 +1,7 @@
 #include "common/sqlite.hpp"
 
+#include <atomic>
+
 #include <sqlite3.h>
 
 namespace bg::sqlite {
@@ -182,7 +184,12 @@ int Db::Changes() { return sqlite3_changes(db_); }
 
 // --- Txn ---
 
-Txn::Txn(Db& db) : db_(db), lock_(db.mutex()) {
+namespace {
+std::atomic<uint64_t> next_txn_serial{1};
+}  // namespace
+
+Txn::Txn(Db& db)
+    : db_(db), lock_(db.mutex()), serial_(next_txn_serial.fetch_add(1, std::memory_order_relaxed)) {
   begin_status_ = db_.Exec("BEGIN IMMEDIATE");
   if (!begin_status_.ok()) done_ = true;
 }
@@ -194,7 +201,13 @@ Txn::~Txn() {
 Status Txn::Commit() {
   if (done_)
     return begin_status_.ok() ? FailedPrecondition("transaction already finished") : begin_status_;
-  Status s = db_.Exec("COMMIT");
+  Status s;
+  for (auto& hook : hooks_) {
+    s = hook();
+    if (!s.ok()) break;
+  }
+  hooks_.clear();
+  if (s.ok()) s = db_.Exec("COMMIT");
   if (!s.ok()) {
     // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open: roll it back.
     (void)db_.Exec("ROLLBACK");

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -100,6 +101,12 @@ class Db {
 
 // BEGIN IMMEDIATE ... COMMIT while holding the Db mutex. Rolls back on destruction unless
 // committed. Not reentrant: do not open a second Txn on the same Db in the same thread.
+//
+// serial() is unique per Txn object in the process, so that a caller can keep state that is
+// valid for one transaction only (the sandbox's per-batch caches) and notice a new one.
+// BeforeCommit() registers work that must land in this transaction but is cheaper done once at
+// its end (e.g. writing back a counter kept in memory); Commit() runs the hooks in order, and a
+// failing hook rolls the transaction back. A transaction that rolls back runs no hook.
 class Txn {
  public:
   explicit Txn(Db& db);
@@ -109,6 +116,8 @@ class Txn {
 
   Db& db() { return db_; }
   Status status() const { return begin_status_; }  // BEGIN failed when not OK
+  uint64_t serial() const { return serial_; }
+  void BeforeCommit(std::function<Status()> hook) { hooks_.push_back(std::move(hook)); }
   Status Commit();
 
  private:
@@ -116,6 +125,8 @@ class Txn {
   std::unique_lock<std::mutex> lock_;
   Status begin_status_;
   bool done_ = false;
+  uint64_t serial_;
+  std::vector<std::function<Status()>> hooks_;
 };
 
 }  // namespace bg::sqlite

@@ -2,28 +2,54 @@
 
 namespace bg::xml {
 
+namespace {
+
+// Bytes AppendEscaped must look at: & < > " and the control characters.
+struct EscapeTable {
+  bool special[256];
+  EscapeTable() {
+    for (int c = 0; c < 256; ++c) special[c] = c == '&' || c == '<' || c == '>' || c == '"' || c < 0x20;
+  }
+};
+const EscapeTable kEscape;
+
+}  // namespace
+
 void AppendEscaped(std::string_view text, bool attribute, std::string* out) {
-  for (unsigned char c : text) {
+  const char* run = text.data();  // start of the bytes not yet appended
+  const char* end = text.data() + text.size();
+  for (const char* p = run; p < end; ++p) {
+    auto c = static_cast<unsigned char>(*p);
+    if (!kEscape.special[c]) continue;
+    std::string_view replacement;
     switch (c) {
-      case '&': out->append("&amp;"); break;
-      case '<': out->append("&lt;"); break;
-      case '>': out->append("&gt;"); break;
+      case '&': replacement = "&amp;"; break;
+      case '<': replacement = "&lt;"; break;
+      case '>': replacement = "&gt;"; break;
       case '"':
-        if (attribute) {
-          out->append("&quot;");
-        } else {
-          out->push_back('"');
-        }
+        if (!attribute) continue;
+        replacement = "&quot;";
+        break;
+      case '\n':
+        if (!attribute) continue;
+        replacement = "&#10;";
+        break;
+      case '\r':
+        if (!attribute) continue;
+        replacement = "&#13;";
+        break;
+      case '\t':
+        if (!attribute) continue;
+        replacement = "&#9;";
         break;
       default:
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') break;  // not allowed in XML 1.0
-        if (attribute && (c == '\n' || c == '\r' || c == '\t')) {
-          out->append(c == '\n' ? "&#10;" : c == '\r' ? "&#13;" : "&#9;");
-          break;
-        }
-        out->push_back(static_cast<char>(c));
+        break;  // not allowed in XML 1.0: dropped
     }
+    out->append(run, static_cast<size_t>(p - run));
+    out->append(replacement);
+    run = p + 1;
   }
+  out->append(run, static_cast<size_t>(end - run));
 }
 
 void XmlWriter::Declaration() { sink_->Append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"); }
@@ -41,7 +67,8 @@ void XmlWriter::Start(std::string_view name) {
   buf_.push_back('<');
   buf_.append(name);
   sink_->Append(buf_);
-  stack_.emplace_back(name);
+  stack_.push_back(names_.size());
+  names_.append(name);
   start_open_ = true;
 }
 
@@ -70,17 +97,25 @@ void XmlWriter::End(bool self_close) {
   } else {
     CloseStartTag();
     buf_.assign("</");
-    buf_.append(stack_.back());
+    buf_.append(std::string_view(names_).substr(stack_.back()));
     buf_.push_back('>');
     sink_->Append(buf_);
   }
+  names_.resize(stack_.back());
   stack_.pop_back();
 }
 
 void XmlWriter::Leaf(std::string_view name, std::string_view text) {
-  Start(name);
-  Text(text);
-  End();
+  CloseStartTag();  // what Start(name); Text(text); End() writes, in one piece
+  buf_.clear();
+  buf_.push_back('<');
+  buf_.append(name);
+  buf_.push_back('>');
+  AppendEscaped(text, false, &buf_);
+  buf_.append("</");
+  buf_.append(name);
+  buf_.push_back('>');
+  sink_->Append(buf_);
 }
 
 void XmlWriter::Leaf(std::string_view name, int64_t value) { Leaf(name, std::to_string(value)); }

@@ -60,7 +60,8 @@ class XmlWriter {
 
   StringSink owned_sink_{nullptr};
   XmlSink* sink_;
-  std::vector<std::string> stack_;
+  std::string names_;          // the open elements' names, concatenated
+  std::vector<size_t> stack_;  // where each open element's name starts in names_
   bool start_open_ = false;
   std::string buf_;
 };

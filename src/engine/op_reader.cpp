@@ -20,6 +20,7 @@
 // RejectedError.UNKNOWN_VALUE is about forward-compatible enum values, not types or elements.
 #include "engine/op_reader.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -82,7 +83,24 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
 
   Status Init(const std::string& path, uint64_t length) {
     if (base_cache_ == nullptr) return Internal("the registry has no type 'Operation'");
-    BG_ASSIGN_OR_RETURN(stream_, XmlStream::Open(path, length, this));
+    path_ = path;
+    length_ = length;
+    BG_ASSIGN_OR_RETURN(stream_, XmlStream::Open(path, length, this, XmlEngine::kFast));
+    return Status::Ok();
+  }
+
+  // The fast engine met something it leaves to expat (xml_stream.hpp): parse again with expat
+  // from the start, dropping the operations already returned. The operation in progress (if
+  // any) is read again whole.
+  Status FallBackToExpat() {
+    stack_.clear();
+    text_.clear();
+    skip_depth_ = 0;
+    op_.reset();
+    type_pending_ = op_rejected_ = ready_ = false;
+    skip_below_ = next_index_;
+    next_index_ = 0;
+    BG_ASSIGN_OR_RETURN(stream_, XmlStream::Open(path_, length_, this, XmlEngine::kExpat));
     return Status::Ok();
   }
 
@@ -104,6 +122,11 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
           done_ = true;
           consumed_ = stream_->bytes_fed();
           return std::optional<model::Operation>();
+        case XmlStream::State::kUnsupported: {
+          Status s = FallBackToExpat();
+          if (!s.ok()) return s;
+          continue;
+        }
         case XmlStream::State::kFailed:
           failed_ = true;
           error_.byte_offset = stream_->error_position().byte_offset;
@@ -262,11 +285,15 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
         SetOperationType(TrimXmlSpace(text_));
         break;
       case Kind::kOperation:
+        ++next_index_;
+        consumed_ = std::max(consumed_, stream_->EventEnd());
+        if (op_->index < skip_below_) {  // returned before a fall-back to expat
+          op_.reset();
+          break;
+        }
         // Operation is abstract: without a type the operation cannot be read.
         if (type_pending_ && op_->parse_errors.empty()) Reject(FramePath(1), kOperationBase);
         ready_ = true;
-        ++next_index_;
-        consumed_ = stream_->EventEnd();
         stream_->Suspend();
         break;
       case Kind::kRoot:
@@ -373,6 +400,8 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
 
   const schema::Registry& registry_;
   std::unordered_set<std::string_view> op_types_;
+  std::string path_;
+  uint64_t length_ = 0;
   std::unique_ptr<XmlStream> stream_;
   std::unordered_map<const schema::TypeDef*, std::unique_ptr<TypeCache>> caches_;
   TypeCache* base_cache_ = nullptr;  // "Operation": while an operation's type is not known yet
@@ -387,6 +416,7 @@ class OpReaderImpl final : public OpReader, private XmlHandler {
   bool done_ = false;
   bool failed_ = false;
   int64_t next_index_ = 0;
+  int64_t skip_below_ = 0;  // after a fall-back: operations below this index were returned
   uint64_t consumed_ = 0;
   DocumentError error_;
 };

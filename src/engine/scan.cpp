@@ -36,12 +36,18 @@ class ScanHandler final : public XmlHandler {
 }  // namespace
 
 Result<std::optional<DocumentError>> ScanDocument(const std::string& path, uint64_t length) {
-  ScanHandler handler;
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<XmlStream> stream, XmlStream::Open(path, length, &handler));
-  handler.stream = stream.get();
-  XmlStream::State st = stream->Pump();
-  while (st == XmlStream::State::kRunning || st == XmlStream::State::kSuspended) {
-    st = stream->Pump();
+  // The fast engine decides only documents it accepts; for anything else expat decides and says
+  // where and what.
+  XmlStream::State st = XmlStream::State::kUnsupported;
+  std::unique_ptr<XmlStream> stream;
+  for (XmlEngine engine : {XmlEngine::kFast, XmlEngine::kExpat}) {
+    ScanHandler handler;
+    BG_ASSIGN_OR_RETURN(stream, XmlStream::Open(path, length, &handler, engine));
+    handler.stream = stream.get();
+    do {
+      st = stream->Pump();
+    } while (st == XmlStream::State::kRunning || st == XmlStream::State::kSuspended);
+    if (st != XmlStream::State::kUnsupported) break;
   }
   if (st == XmlStream::State::kDone) return std::optional<DocumentError>();
   DocumentError e;

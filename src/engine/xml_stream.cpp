@@ -16,12 +16,38 @@ std::string_view LocalPart(const char* name) {
   return colon ? std::string_view(colon + 1) : std::string_view(name);
 }
 
+class ExpatStream final : public XmlStream {
+ public:
+  ~ExpatStream() override;
+  State Pump() override;
+  void Suspend() override;
+  void Fail(std::string what) override;
+  XmlPosition Position() const override;
+  uint64_t EventEnd() const override;
+  uint64_t bytes_fed() const override { return fed_; }
+
+ private:
+  friend Result<std::unique_ptr<XmlStream>> bg::engine::OpenExpatStream(const std::string&,
+                                                                       uint64_t, XmlHandler*);
+  struct Impl;
+  State Feed();
+  State AfterParse(int status);
+
+  std::unique_ptr<Impl> impl_;
+  int fd_ = -1;
+  uint64_t length_ = 0;
+  uint64_t fed_ = 0;
+  bool final_fed_ = false;
+  bool suspended_ = false;
+  State state_ = State::kRunning;
+};
+
 }  // namespace
 
-struct XmlStream::Impl {
+struct ExpatStream::Impl {
   XML_Parser parser = nullptr;
   XmlHandler* handler = nullptr;
-  XmlStream* self = nullptr;
+  ExpatStream* self = nullptr;
 
   ~Impl() {
     if (parser) XML_ParserFree(parser);
@@ -77,8 +103,14 @@ struct XmlStream::Impl {
 };
 
 Result<std::unique_ptr<XmlStream>> XmlStream::Open(const std::string& path, uint64_t length,
+                                                   XmlHandler* handler, XmlEngine engine) {
+  return engine == XmlEngine::kFast ? OpenFastStream(path, length, handler)
+                                    : OpenExpatStream(path, length, handler);
+}
+
+Result<std::unique_ptr<XmlStream>> OpenExpatStream(const std::string& path, uint64_t length,
                                                    XmlHandler* handler) {
-  std::unique_ptr<XmlStream> s(new XmlStream());
+  std::unique_ptr<ExpatStream> s(new ExpatStream());
   s->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (s->fd_ < 0) {
     return Status(StatusCode::kNotFound, "cannot open " + path + ": " + std::strerror(errno));
@@ -87,39 +119,39 @@ Result<std::unique_ptr<XmlStream>> XmlStream::Open(const std::string& path, uint
   (void)::posix_fadvise(s->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
   s->length_ = length;
-  s->impl_ = std::make_unique<Impl>();
+  s->impl_ = std::make_unique<ExpatStream::Impl>();
   s->impl_->self = s.get();
   s->impl_->handler = handler;
   XML_Parser p = XML_ParserCreate(nullptr);  // no namespace processing: names stay "prefix:local"
   if (p == nullptr) return Internal("XML_ParserCreate failed");
   s->impl_->parser = p;
   XML_SetUserData(p, s->impl_.get());
-  XML_SetElementHandler(p, &Impl::OnStart, &Impl::OnEnd);
-  XML_SetCharacterDataHandler(p, &Impl::OnText);
-  XML_SetStartDoctypeDeclHandler(p, &Impl::OnDoctype);
-  XML_SetEntityDeclHandler(p, &Impl::OnEntityDecl);
-  XML_SetExternalEntityRefHandler(p, &Impl::OnExternalEntity);
+  XML_SetElementHandler(p, &ExpatStream::Impl::OnStart, &ExpatStream::Impl::OnEnd);
+  XML_SetCharacterDataHandler(p, &ExpatStream::Impl::OnText);
+  XML_SetStartDoctypeDeclHandler(p, &ExpatStream::Impl::OnDoctype);
+  XML_SetEntityDeclHandler(p, &ExpatStream::Impl::OnEntityDecl);
+  XML_SetExternalEntityRefHandler(p, &ExpatStream::Impl::OnExternalEntity);
 #ifdef XML_DTD
   XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
 #endif
-  return s;
+  return std::unique_ptr<XmlStream>(std::move(s));
 }
 
-XmlStream::~XmlStream() {
+ExpatStream::~ExpatStream() {
   impl_.reset();
   if (fd_ >= 0) ::close(fd_);
 }
 
-void XmlStream::Suspend() { XML_StopParser(impl_->parser, XML_TRUE); }
+void ExpatStream::Suspend() { XML_StopParser(impl_->parser, XML_TRUE); }
 
-void XmlStream::Fail(std::string what) {
+void ExpatStream::Fail(std::string what) {
   if (!error_what_.empty()) return;
   error_pos_ = Position();
   error_what_ = std::move(what);
   XML_StopParser(impl_->parser, XML_FALSE);
 }
 
-XmlPosition XmlStream::Position() const {
+XmlPosition ExpatStream::Position() const {
   XML_Parser p = impl_->parser;
   XmlPosition pos;
   XML_Index idx = XML_GetCurrentByteIndex(p);
@@ -129,13 +161,13 @@ XmlPosition XmlStream::Position() const {
   return pos;
 }
 
-uint64_t XmlStream::EventEnd() const {
+uint64_t ExpatStream::EventEnd() const {
   XML_Index idx = XML_GetCurrentByteIndex(impl_->parser);
   if (idx < 0) return fed_;
   return static_cast<uint64_t>(idx) + static_cast<uint64_t>(XML_GetCurrentByteCount(impl_->parser));
 }
 
-XmlStream::State XmlStream::Pump() {
+XmlStream::State ExpatStream::Pump() {
   while (state_ == State::kRunning || state_ == State::kSuspended) {
     int st;
     if (suspended_) {
@@ -155,7 +187,7 @@ XmlStream::State XmlStream::Pump() {
   return state_;
 }
 
-XmlStream::State XmlStream::Feed() {
+XmlStream::State ExpatStream::Feed() {
   XML_Parser p = impl_->parser;
   size_t want = static_cast<size_t>(std::min<uint64_t>(kBlockSize, length_ - fed_));
   void* buf = XML_GetBuffer(p, static_cast<int>(want > 0 ? want : 1));
@@ -184,7 +216,7 @@ XmlStream::State XmlStream::Feed() {
   return AfterParse(st);
 }
 
-XmlStream::State XmlStream::AfterParse(int status) {
+XmlStream::State ExpatStream::AfterParse(int status) {
   XML_Parser p = impl_->parser;
   if (status == XML_STATUS_SUSPENDED) {
     suspended_ = true;

@@ -18,12 +18,13 @@ void NodeWriter::WriteElement(std::string_view name, std::string_view declared_t
 
 void NodeWriter::WriteFields(const model::Node& node, bool xsi_in_scope) {
   const auto& fields = node.fields();
-  for (const schema::FieldDef* fd : registry_.AllFields(node.type())) {
+  for (const schema::FieldEntry entry : registry_.Fields(node.type())) {
+    const schema::FieldDef* fd = entry.def;
     if (fd->is_marker) {
       w_.Leaf(fd->name, node.type());
       continue;
     }
-    const bool complex = registry_.IsComplex(fd->type);
+    const bool complex = entry.complex;
     for (const model::Field& f : fields) {
       if (f.name != fd->name) continue;
       if (complex) {

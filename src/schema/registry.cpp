@@ -112,6 +112,9 @@ std::string Registry::BuildIndexes() {
       }
     }
   }
+  for (TypeInfo& info : info_) {
+    for (const FieldRef& ref : info.all_fields) info.all_complex.push_back(IsComplex(At(ref).type));
+  }
   for (const auto& op : operation_types_) {
     if (!index_.contains(op)) return "operation type " + op + " is not defined";
   }

@@ -49,7 +49,8 @@ class Validator {
 
   void Node(model::Node& node, std::string& path) {
     auto& fields = node.mutable_fields();
-    for (const FieldDef* fd : registry_.AllFields(node.type())) {
+    for (const FieldEntry entry : registry_.Fields(node.type())) {
+      const FieldDef* fd = entry.def;
       if (fd->is_marker) continue;
       const size_t base = path.size();
       const bool read_only = fd->ReadOnlyFor(op_);

@@ -4,6 +4,7 @@
 // defines a temp id fails (not transiently), the temp id is recorded as failed so that its
 // children get TEMP_ID_ENTITY_HAD_ERRORS.
 #include <ctime>
+#include <mutex>
 
 #include "backend/backend.hpp"
 #include "backend/sandbox/markers.hpp"
@@ -16,10 +17,11 @@ namespace {
 using sandbox::OpCtx;
 using sandbox::Tables;
 
-Status RecordFailedTempId(sqlite::Txn& txn, const ExecContext& ctx, const model::Operation& op) {
+Status RecordFailedTempId(sqlite::Txn& txn, const ExecContext& ctx, const model::Operation& op,
+                          sandbox::TxnCache* cache) {
   auto temp = sandbox::DefinedTempId(op);
   if (!temp) return Status::Ok();
-  Tables t(txn.db(), ctx.customer_id, ctx.job_id);
+  Tables t(txn, ctx.customer_id, ctx.job_id, cache);
   return t.FailTemp(temp->first, temp->second);
 }
 
@@ -76,6 +78,7 @@ class SandboxBackend : public Backend {
 
   Result<model::MutateResult> Apply(sqlite::Txn& txn, const ExecContext& in_ctx,
                                     const model::Operation& op) override {
+    std::lock_guard<std::mutex> lock(cache_mu_);
     ExecContext ctx = in_ctx;
     if (fixed_now_ms_) ctx.now_ms = *fixed_now_ms_;
     const model::Operation& uploaded = ctx.uploaded ? *ctx.uploaded : op;
@@ -90,12 +93,13 @@ class SandboxBackend : public Backend {
     if (!out.status().is_api_error()) return out.status();
     r.errors = out.status().api_errors();
     // A transient failure changes nothing: the executor may retry it (backend.hpp).
-    if (!IsTransient(r)) BG_RETURN_IF_ERROR(RecordFailedTempId(txn, ctx, uploaded));
+    if (!IsTransient(r)) BG_RETURN_IF_ERROR(RecordFailedTempId(txn, ctx, uploaded, &cache_));
     return r;
   }
 
   Status OnRejected(sqlite::Txn& txn, const ExecContext& ctx, const model::Operation& op) override {
-    return RecordFailedTempId(txn, ctx, ctx.uploaded ? *ctx.uploaded : op);
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    return RecordFailedTempId(txn, ctx, ctx.uploaded ? *ctx.uploaded : op, &cache_);
   }
 
  private:
@@ -111,7 +115,7 @@ class SandboxBackend : public Backend {
             sandbox::FindMarker(ctx.registry, *op.operand(), index + ".operand", ctx.attempt)) {
       return Status(std::move(*marker));
     }
-    Tables t(txn.db(), ctx.customer_id, ctx.job_id);
+    Tables t(txn, ctx.customer_id, ctx.job_id, &cache_);
     OpCtx c{t, ctx, op, uploaded, op.op_operator(), *op.operand(), uploaded.operand()};
     std::string_view type = op.op_type();
     if (ctx.registry != nullptr) {
@@ -147,6 +151,10 @@ class SandboxBackend : public Backend {
 
   SandboxOptions options_;
   std::optional<int64_t> fixed_now_ms_;
+  // Reads memoized within the executor's current transaction (tables.hpp). Calls come inside a
+  // Txn, i.e. already serialized by the Db mutex; cache_mu_ keeps that true for several Dbs.
+  std::mutex cache_mu_;
+  sandbox::TxnCache cache_;
 };
 
 }  // namespace

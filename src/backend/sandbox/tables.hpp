@@ -9,13 +9,17 @@
 //   sandbox_temp_ids   per job: temp id -> real id, or failed (its defining operation had errors).
 //                      Kept per kind, so a budget and a campaign may use the same negative id.
 //
-// A Tables object borrows the Db of a live Txn; not thread-safe (one per Apply call).
+// A Tables object borrows the Db of a live Txn; not thread-safe (one per Apply call). When given
+// a TxnCache, the reads it repeats within one transaction (an ad group that 99 keywords resolve,
+// the temp id that names it, the id sequence) are answered from memory, and the sequences are
+// written back once, just before the transaction commits.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/sqlite.hpp"
@@ -99,20 +103,54 @@ struct TempId {
 // Creates the tables if needed.
 Status CreateTables(sqlite::Db& db);
 
+// What one transaction of one job has read from (or written to) the sandbox tables. Valid for
+// that transaction only: Tables resets it when it serves another Txn (Txn::serial), so a
+// rolled-back batch leaves nothing behind. Within a transaction nobody else writes the tables
+// (BEGIN IMMEDIATE holds the write lock), so the copies cannot go stale. Bounded: the entity
+// memo is dropped when it exceeds kMaxEntities. Owned by the backend; not thread-safe (the
+// transaction's Db mutex serializes its users).
+class TxnCache {
+ public:
+  static constexpr size_t kMaxEntities = 4096;
+
+ private:
+  friend class Tables;
+  struct Key {
+    int kind;
+    int64_t scope, id;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<int64_t>()(k.id * 31 + k.scope) ^ static_cast<size_t>(k.kind);
+    }
+  };
+  uint64_t serial_ = 0;
+  std::string customer_;
+  int64_t job_ = 0;
+  std::unordered_map<Key, std::optional<Entity>, KeyHash> entities_;  // nullopt: no such row
+  std::unordered_map<Key, std::optional<TempId>, KeyHash> temps_;     // scope 0, id = temp id
+  std::unordered_map<int, int64_t> next_ids_;  // per kind: the next id to hand out
+  bool hook_registered_ = false;
+};
+
 class Tables {
  public:
   Tables(sqlite::Db& db, std::string customer_id, int64_t job_id)
       : db_(db), customer_(std::move(customer_id)), job_(job_id) {}
+  // With a per-transaction cache (see TxnCache); `txn` must be the live transaction on `db`.
+  Tables(sqlite::Txn& txn, std::string customer_id, int64_t job_id, TxnCache* cache);
 
   Result<std::optional<Entity>> Load(Kind kind, int64_t id, int64_t scope = 0);
   // Insert or replace.
   Status Save(const Entity& e);
   Result<int64_t> NextId(Kind kind);
   // Whether a non-REMOVED entity of `kind` (under `parent_id` when set) other than `except_id`
-  // has that name.
+  // has that name (indexed for budgets, campaigns, shared sets, and ad groups under a campaign).
   Result<bool> NameTaken(Kind kind, std::string_view name, std::optional<int64_t> parent_id,
                          int64_t except_id);
-  // Non-REMOVED entities of `kind` whose parent is `parent_id`.
+  // Non-REMOVED entities of `kind` whose parent is `parent_id` (indexed for campaigns and ad
+  // groups only; other kinds scan the customer's entities of that kind).
   Result<int64_t> CountChildren(Kind kind, int64_t parent_id);
   Result<int64_t> Count(Kind kind);  // all rows of the customer (tests)
   // Every entity of `kind` (of `scope` when given), REMOVED ones included, ordered by scope, id.
@@ -132,6 +170,7 @@ class Tables {
   sqlite::Db& db_;
   std::string customer_;
   int64_t job_;
+  TxnCache* cache_ = nullptr;
 };
 
 }  // namespace bg::backend::sandbox
