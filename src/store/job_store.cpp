@@ -7,6 +7,7 @@
 
 #include "common/clock.hpp"
 #include "common/signed_url.hpp"
+#include "schema/registry.hpp"
 #include "store/job_rows.hpp"
 
 namespace bg::store {
@@ -79,7 +80,7 @@ Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& cus
                                                           int64_t now_ms) {
   const std::string customer = NormalizeCustomerId(customer_id);
   if (customer.empty()) return InvalidArgument("store: invalid customer id");
-  if (!model::IsSupportedVersion(version)) return InvalidArgument("store: bad version");
+  if (schema::Registry::Get(version) == nullptr) return InvalidArgument("store: bad version");
   if (count < 0) return InvalidArgument("store: negative job count");
   std::vector<model::BatchJob> jobs;
   if (count == 0) return jobs;
