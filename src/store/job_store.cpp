@@ -271,24 +271,24 @@ Status JobStore::FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus st
   BG_RETURN_IF_ERROR(WriteCheckpoint(db, job_id, cp));
   BG_ASSIGN_OR_RETURN(
       sqlite::Stmt st,
-      db.Prepare("UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ?, "
-                 "error_type = ?, error_reason = ?, error_field_path = ?, error_trigger = ?, "
-                 "error_string = ?, error_extra = ? WHERE id = ?"));
+      db.Prepare(processing_error
+                     ? "UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ?, "
+                       "error_type = ?, error_reason = ?, error_field_path = ?, "
+                       "error_trigger = ?, error_string = ?, error_extra = ? WHERE id = ?"
+                     : "UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ? "
+                       "WHERE id = ?"));
   st.Bind(1, model::JobStatusName(status))
       .Bind(2, now_ms)
       .Bind(3, now_ms + options_.results_ttl_ms);
-  if (processing_error) {
-    const ApiError& e = *processing_error;
-    st.Bind(4, e.type)
-        .Bind(5, e.reason)
-        .Bind(6, e.field_path)
-        .Bind(7, e.trigger)
-        .Bind(8, e.error_string)
-        .Bind(9, internal::EncodeExtra(e));
-  } else {
-    for (int i = 4; i <= 9; ++i) st.BindNull(i);
-  }
-  st.Bind(10, job_id);
+  if (!processing_error) return st.Bind(4, job_id).Run();
+  const ApiError& e = *processing_error;
+  st.Bind(4, e.type)
+      .Bind(5, e.reason)
+      .Bind(6, e.field_path)
+      .Bind(7, e.trigger)
+      .Bind(8, e.error_string)
+      .Bind(9, internal::EncodeExtra(e))
+      .Bind(10, job_id);
   return st.Run();
 }
 
