@@ -14,19 +14,6 @@ namespace {
 
 constexpr int kBudgets = 1000;
 
-std::string BudgetJob() {
-  std::string doc =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mutate "
-      "xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\" "
-      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
-  for (int i = 0; i < kBudgets; ++i) {
-    doc += "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><operand><budgetId>" +
-           std::to_string(-1 - i) + "</budgetId><name>cancel budget " + std::to_string(i) +
-           "</name><amount><microAmount>1000000</microAmount></amount></operand></operations>";
-  }
-  return doc + "</mutate>";
-}
-
 class CancelTest : public ServerTest {
  protected:
   void SetUp() override {
@@ -44,7 +31,9 @@ TEST_F(CancelTest, CancelingAnActiveJobOverSoapKeepsThePartialResults) {
   AdWordsClient client(base(), Credentials{});
   JobView job = client.Create();
   ASSERT_TRUE(job.fault.empty()) << job.fault;
-  ASSERT_EQ(Upload(job.upload_url, DialectRequests(Dialect::kPython, BudgetJob())), "");
+  ASSERT_EQ(Upload(job.upload_url,
+                   DialectRequests(Dialect::kPython, BudgetJobDocument(kBudgets, "cancel"))),
+            "");
 
   // Cancel once the job runs and has committed progress.
   JobView running;

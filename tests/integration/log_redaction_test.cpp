@@ -31,19 +31,6 @@ std::string QueryParam(const std::string& url, const std::string& key) {
   return "";
 }
 
-std::string Job(int budgets) {
-  std::string doc =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mutate "
-      "xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\" "
-      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
-  for (int i = 0; i < budgets; ++i) {
-    doc += "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><operand><budgetId>" +
-           std::to_string(-1 - i) + "</budgetId><name>log budget " + std::to_string(i) +
-           "</name><amount><microAmount>1000000</microAmount></amount></operand></operations>";
-  }
-  return doc + "</mutate>";
-}
-
 TEST(LogRedactionTest, NoSecretReachesTheLog) {
   TempDir dir("bg_log_");
   const std::string log_path = dir.Join("server.log");
@@ -70,7 +57,7 @@ TEST(LogRedactionTest, NoSecretReachesTheLog) {
   const std::string session = start.Header("Location");
   const std::string upload_id = QueryParam(session, "upload_id");
   ASSERT_EQ(upload_id.size(), 32u) << session;
-  std::vector<UploadRequest> puts = DialectRequests(Dialect::kPerl, Job(3000));
+  std::vector<UploadRequest> puts = DialectRequests(Dialect::kPerl, BudgetJobDocument(3000, "log"));
   ASSERT_GE(puts.size(), 2u);
   for (size_t i = 0; i < puts.size(); ++i) {
     HttpResponse r =
