@@ -91,14 +91,22 @@ Status App::Start() {
   p->upload = std::make_unique<upload::UploadService>(upload_options, p->store.get(),
                                                       p->scheduler.get(), p->signer.get());
   p->download = std::make_unique<results::DownloadService>(p->store.get(), p->signer.get());
+  // Jobs whose uploadUrl expired become CANCELING in the sweep: the scheduler finishes them
+  // (the sweeper stops before the scheduler, see Stop()).
+  engine::Scheduler* scheduler = p->scheduler.get();
   p->sweeper = std::make_unique<store::RetentionSweeper>(
       p->store.get(), std::chrono::seconds(c.retention_sweep_interval_seconds),
-      [](const Result<store::SweepStats>& r) {
+      [scheduler](const Result<store::SweepStats>& r) {
         if (!r.ok()) {
           spdlog::warn("retention sweep failed: {}", r.status().ToString());
-        } else if (r->expired_uploads > 0 || r->expired_results > 0) {
-          spdlog::info("retention sweep: deleted {} expired uploads, {} expired results",
-                       r->expired_uploads, r->expired_results);
+          return;
+        }
+        for (int64_t job_id : r->canceled_jobs) scheduler->Notify(job_id);
+        if (r->expired_uploads > 0 || r->expired_results > 0) {
+          spdlog::info(
+              "retention sweep: {} expired uploads deleted (jobs canceled), {} expired results "
+              "deleted",
+              r->expired_uploads, r->expired_results);
         }
       });
   p->sweeper->Start();

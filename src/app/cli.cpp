@@ -65,28 +65,27 @@ void AddSchemaCommand(CLI::App& cli, Runner* runner) {
   auto flags = std::make_shared<SchemaFlags>();
   CLI::App* cmd = cli.add_subcommand("schema", "Import WSDLs into schema/ or export served WSDLs");
   cmd->require_subcommand(1);
-  CLI::App* import = cmd->add_subcommand(
+  CLI::App* import_cmd = cmd->add_subcommand(
       "import", "Extract the schema facts of WSDL files or directories (see schema/README.md)");
-  import->add_option("wsdls", flags->wsdls, "WSDL files or directories holding them")->required();
-  import->add_option("-o,--output", flags->out,
-                     "batchjob.schema output file ('-': stdout), or a directory that receives "
-                     "batchjob.schema and services.schema");
-  import->callback([flags, runner] {
-    *runner = [flags] { return schema::RunSchemaImport(flags->wsdls, flags->out);
-};
-}  // namespace
-);
-CLI::App* exp = cmd->add_subcommand("export", "Write the WSDLs the gateway serves to DIR");
-exp->add_option("--version", flags->version, "API version, e.g. v201702")->required();
-exp->add_option("dir", flags->dir, "Output directory")->required();
-exp->add_option("--base-url", flags->base_url, "Base URL of the soap:address locations")
-    ->capture_default_str();
-exp->callback([flags, runner] {
-  *runner = [flags] {
-    return schema::RunSchemaExport(flags->version, flags->dir, flags->base_url);
-  };
-});
-}  // namespace bg::app
+  import_cmd->add_option("wsdls", flags->wsdls, "WSDL files or directories holding them")
+      ->required();
+  import_cmd->add_option("-o,--output", flags->out,
+                         "batchjob.schema output file ('-': stdout), or a directory that receives "
+                         "batchjob.schema and services.schema");
+  import_cmd->callback([flags, runner] {
+    *runner = [flags] { return schema::RunSchemaImport(flags->wsdls, flags->out); };
+  });
+  CLI::App* exp = cmd->add_subcommand("export", "Write the WSDLs the gateway serves to DIR");
+  exp->add_option("--version", flags->version, "API version, e.g. v201702")->required();
+  exp->add_option("dir", flags->dir, "Output directory")->required();
+  exp->add_option("--base-url", flags->base_url, "Base URL of the soap:address locations")
+      ->capture_default_str();
+  exp->callback([flags, runner] {
+    *runner = [flags] {
+      return schema::RunSchemaExport(flags->version, flags->dir, flags->base_url);
+    };
+  });
+}
 
 struct SandboxFlags {
   std::string config_file;
@@ -147,14 +146,19 @@ void AddSandboxCommand(CLI::App& cli, Runner* runner) {
   cmd->require_subcommand(1);
   cmd->add_option("--config", flags->config_file, "TOML configuration file (for data_dir)");
   cmd->add_option("--data", flags->data_dir, "Data directory (as for serve)");
-  CLI::App* seed = cmd->add_subcommand("seed", "Load seed files (docs/sandbox.md) into the data dir");
+  // --data/--config may come before or after seed/dump (docs/sandbox.md writes them after).
+  cmd->fallthrough();
+  CLI::App* seed =
+      cmd->add_subcommand("seed", "Load seed files (docs/sandbox.md) into the data dir");
   seed->add_option("files", flags->files, "Seed files")->required();
-  seed->callback([flags, runner] { *runner = [flags] { return RunSandboxCommand(*flags, true); }; });
+  seed->callback(
+      [flags, runner] { *runner = [flags] { return RunSandboxCommand(*flags, true); }; });
   CLI::App* dump = cmd->add_subcommand("dump", "Print an account as a seed document");
   dump->add_option("customer", flags->customer, "Customer id (dashes allowed)")->required();
   dump->add_option("--version", flags->version, "API version whose schema orders the fields")
       ->capture_default_str();
-  dump->callback([flags, runner] { *runner = [flags] { return RunSandboxCommand(*flags, false); }; });
+  dump->callback(
+      [flags, runner] { *runner = [flags] { return RunSandboxCommand(*flags, false); }; });
 }
 
 }  // namespace

@@ -24,10 +24,6 @@ std::optional<JobStatus> ParseJobStatus(std::string_view s) {
 
 bool IsTerminal(JobStatus s) { return s == JobStatus::kCanceled || s == JobStatus::kDone; }
 
-bool IsSupportedVersion(std::string_view version) {
-  return version == kV201702 || version == kV201809;
-}
-
 std::string CmNamespace(std::string_view version) {
   return "https://adwords.google.com/api/adwords/cm/" + std::string(version);
 }

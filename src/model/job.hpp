@@ -20,11 +20,9 @@ std::string_view JobStatusName(JobStatus s);        // "AWAITING_FILE", ...
 std::optional<JobStatus> ParseJobStatus(std::string_view s);
 bool IsTerminal(JobStatus s);                       // CANCELED or DONE
 
-// The API versions the gateway speaks. The version of a job is the one of the BatchJobService
-// endpoint that created it and never changes.
-inline constexpr std::string_view kV201702 = "v201702";
-inline constexpr std::string_view kV201809 = "v201809";
-bool IsSupportedVersion(std::string_view version);
+// The API versions the gateway speaks are those of the schema registry
+// (schema::Registry::Versions(): whatever schema/<version>/ holds). The version of a job is the
+// one of the BatchJobService endpoint that created it and never changes.
 // "https://adwords.google.com/api/adwords/cm/<version>"
 std::string CmNamespace(std::string_view version);
 
@@ -38,7 +36,7 @@ struct ProgressStats {
 struct BatchJob {
   int64_t id = 0;
   std::string customer_id;  // normalized: digits only (dashes removed)
-  std::string version;      // "v201702" | "v201809"
+  std::string version;      // e.g. "v201702": one of schema::Registry::Versions()
   JobStatus status = JobStatus::kAwaitingFile;
   int64_t created_ms = 0;          // unix epoch milliseconds
   int64_t upload_expires_ms = 0;   // uploadUrl expiry

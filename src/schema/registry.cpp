@@ -24,14 +24,18 @@ bool FieldDef::ReadOnlyFor(std::string_view op) const {
   return read_only_all || Contains(read_only_for, op);
 }
 
-const Registry* Registry::Get(std::string_view version) {
-  // Parsed once, on first use, from the schema texts compiled into the binary (C++11 guarantees
-  // thread-safe initialisation of function-local statics).
-  static const std::map<std::string, Registry, std::less<>> registries = [] {
-    std::map<std::string, Registry, std::less<>> out;
+namespace {
+
+using RegistryMap = std::map<std::string, Registry, std::less<>>;
+
+// Parsed once, on first use, from the schema texts compiled into the binary (C++11 guarantees
+// thread-safe initialisation of function-local statics).
+const RegistryMap& Registries() {
+  static const RegistryMap registries = [] {
+    RegistryMap out;
     for (const auto& embedded : EmbeddedSchemas()) {
       std::string error;
-      auto reg = Parse(embedded.version, embedded.text, &error);
+      auto reg = Registry::Parse(embedded.version, embedded.text, &error);
       if (reg) {
         out.emplace(embedded.version, std::move(*reg));
       } else {  // a build defect (the unit tests parse every embedded schema)
@@ -41,8 +45,24 @@ const Registry* Registry::Get(std::string_view version) {
     }
     return out;
   }();
+  return registries;
+}
+
+}  // namespace
+
+const Registry* Registry::Get(std::string_view version) {
+  const RegistryMap& registries = Registries();
   auto it = registries.find(version);
   return it == registries.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& Registry::Versions() {
+  static const std::vector<std::string> versions = [] {
+    std::vector<std::string> out;
+    for (const auto& [version, registry] : Registries()) out.push_back(version);
+    return out;  // sorted: the map's order
+  }();
+  return versions;
 }
 
 std::optional<Registry> Registry::Parse(std::string_view version, std::string_view text,

@@ -101,8 +101,12 @@ struct FieldEntry {
 
 class Registry {
  public:
-  // The registry of a supported version ("v201702", "v201809"); nullptr otherwise.
+  // The registry of a supported version: one compiled in from schema/<version>/ (today
+  // "v201702" and "v201809"); nullptr otherwise. Whether the gateway serves a version is exactly
+  // whether this is non-null.
   static const Registry* Get(std::string_view version);
+  // Every supported version, sorted ("v201702" < "v201809"): the versions Get() answers.
+  static const std::vector<std::string>& Versions();
 
   std::string_view version() const { return version_; }
   // "https://adwords.google.com/api/adwords/cm/<version>"

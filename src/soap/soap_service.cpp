@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/xml_writer.hpp"
 #include "model/job.hpp"
+#include "schema/registry.hpp"
 #include "soap/auth.hpp"
 #include "soap/batch_job_service.hpp"
 #include "soap/envelope.hpp"
@@ -96,7 +97,7 @@ http::Response SoapService::Handle(const http::RequestHead& head, const std::str
   if (method == "mutate") {
     info.operations = static_cast<int64_t>(Children(env->operation, "operations").size());
   }
-  if (!model::IsSupportedVersion(sp->version)) {
+  if (schema::Registry::Get(sp->version) == nullptr) {
     return ApiFault(info, {ApiError::Make("RequestError", "UNSUPPORTED_VERSION", "", sp->version)});
   }
   Result<std::string> customer = Authenticate(head, env->header);

@@ -7,6 +7,7 @@
 
 #include "common/clock.hpp"
 #include "common/signed_url.hpp"
+#include "schema/registry.hpp"
 #include "store/job_rows.hpp"
 
 namespace bg::store {
@@ -79,7 +80,7 @@ Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& cus
                                                           int64_t now_ms) {
   const std::string customer = NormalizeCustomerId(customer_id);
   if (customer.empty()) return InvalidArgument("store: invalid customer id");
-  if (!model::IsSupportedVersion(version)) return InvalidArgument("store: bad version");
+  if (schema::Registry::Get(version) == nullptr) return InvalidArgument("store: bad version");
   if (count < 0) return InvalidArgument("store: negative job count");
   std::vector<model::BatchJob> jobs;
   if (count == 0) return jobs;
@@ -270,24 +271,24 @@ Status JobStore::FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus st
   BG_RETURN_IF_ERROR(WriteCheckpoint(db, job_id, cp));
   BG_ASSIGN_OR_RETURN(
       sqlite::Stmt st,
-      db.Prepare("UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ?, "
-                 "error_type = ?, error_reason = ?, error_field_path = ?, error_trigger = ?, "
-                 "error_string = ?, error_extra = ? WHERE id = ?"));
+      db.Prepare(processing_error
+                     ? "UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ?, "
+                       "error_type = ?, error_reason = ?, error_field_path = ?, "
+                       "error_trigger = ?, error_string = ?, error_extra = ? WHERE id = ?"
+                     : "UPDATE jobs SET status = ?, finished_ms = ?, results_expires_ms = ? "
+                       "WHERE id = ?"));
   st.Bind(1, model::JobStatusName(status))
       .Bind(2, now_ms)
       .Bind(3, now_ms + options_.results_ttl_ms);
-  if (processing_error) {
-    const ApiError& e = *processing_error;
-    st.Bind(4, e.type)
-        .Bind(5, e.reason)
-        .Bind(6, e.field_path)
-        .Bind(7, e.trigger)
-        .Bind(8, e.error_string)
-        .Bind(9, internal::EncodeExtra(e));
-  } else {
-    for (int i = 4; i <= 9; ++i) st.BindNull(i);
-  }
-  st.Bind(10, job_id);
+  if (!processing_error) return st.Bind(4, job_id).Run();
+  const ApiError& e = *processing_error;
+  st.Bind(4, e.type)
+      .Bind(5, e.reason)
+      .Bind(6, e.field_path)
+      .Bind(7, e.trigger)
+      .Bind(8, e.error_string)
+      .Bind(9, internal::EncodeExtra(e))
+      .Bind(10, job_id);
   return st.Run();
 }
 

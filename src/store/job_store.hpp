@@ -32,8 +32,10 @@ struct StoreOptions {
 
 // What one retention sweep removed (see JobStore::SweepExpired).
 struct SweepStats {
-  int64_t expired_uploads = 0;  // AWAITING_FILE jobs whose uploadUrl expired: upload deleted
+  int64_t expired_uploads = 0;  // AWAITING_FILE jobs whose uploadUrl expired: now CANCELING
   int64_t expired_results = 0;  // DONE/CANCELED jobs past results retention: files deleted
+  // The ids of the expired_uploads jobs: runnable now (the executor ends them CANCELED).
+  std::vector<int64_t> canceled_jobs;
 };
 
 // The executor's checkpoint, committed in the same transaction as the backend's mutations.
@@ -100,9 +102,12 @@ class JobStore {
   Result<int64_t> QuotaBalanceBytes(const std::string& customer_id);
 
   // --- retention ---
-  // Deletes the files of jobs past their lifetime, once per job: the partial upload of an
-  // AWAITING_FILE job whose uploadUrl expired (its stored bytes become 0), and the results and
-  // upload files of a DONE/CANCELED job whose results retention ended. Job rows are kept.
+  // Deletes the files of jobs past their lifetime, once per job, and keeps the job rows:
+  // * an AWAITING_FILE job whose uploadUrl expired: its partial upload is deleted (stored bytes
+  //   0) and the job becomes CANCELING with the processing error
+  //   BatchJobProcessingError.DEADLINE_EXCEEDED (trigger: the uploadUrl's expiration), so that
+  //   the executor ends it CANCELED with empty results and polling clients see it end;
+  // * a DONE/CANCELED job whose results retention ended: its results and upload files.
   Result<SweepStats> SweepExpired(int64_t now_ms);
 
   // --- execution ---
@@ -112,6 +117,7 @@ class JobStore {
   // Inside the executor's transaction.
   Status SaveCheckpoint(sqlite::Txn& txn, int64_t job_id, const Checkpoint& cp);
   // Terminal transition (DONE or CANCELED) with the final checkpoint, in the caller's txn.
+  // Without `processing_error` a processing error recorded earlier (an expired upload) stays.
   Status FinishJob(sqlite::Txn& txn, int64_t job_id, model::JobStatus status, const Checkpoint& cp,
                    const std::optional<ApiError>& processing_error, int64_t now_ms);
 

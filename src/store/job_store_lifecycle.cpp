@@ -20,6 +20,16 @@ Status RemoveFile(const std::string& path) {
   return Internal("unlink " + path + ": " + std::strerror(errno));
 }
 
+// The processing error of a job whose uploadUrl expired before the upload was complete: the
+// batch could not be run in the allotted time (BatchJobProcessingError.DEADLINE_EXCEEDED, the
+// closest reason the API has); the trigger is the expiration the uploadUrl carried.
+ApiError UploadExpiredError(int64_t upload_expires_ms) {
+  ApiError e = ApiError::Make("BatchJobProcessingError", "DEADLINE_EXCEEDED", "",
+                              AccountTime(upload_expires_ms));
+  e.error_string = "BatchJobProcessingError.DEADLINE_EXCEEDED";
+  return e;
+}
+
 }  // namespace
 
 Status JobStore::CancelUploadSession(int64_t job_id, const std::string& session) {
@@ -76,21 +86,23 @@ Result<SweepStats> JobStore::SweepExpired(int64_t now_ms) {
   struct Expired {
     int64_t id;
     bool finished;
+    int64_t upload_expires_ms;
   };
   std::vector<Expired> expired;
   {
     std::lock_guard<std::mutex> lock(db_->mutex());
     BG_ASSIGN_OR_RETURN(
         sqlite::Stmt st,
-        db_->Prepare("SELECT id, status FROM jobs WHERE files_deleted_ms = 0 AND "
-                     "((status = 'AWAITING_FILE' AND upload_expires_ms <= ?) OR "
-                     "(status IN ('DONE', 'CANCELED') AND results_expires_ms > 0 AND "
-                     "results_expires_ms <= ?)) ORDER BY id"));
+        db_->Prepare(
+            "SELECT id, status, upload_expires_ms FROM jobs WHERE files_deleted_ms = 0 AND "
+            "((status = 'AWAITING_FILE' AND upload_expires_ms <= ?) OR "
+            "(status IN ('DONE', 'CANCELED') AND results_expires_ms > 0 AND "
+            "results_expires_ms <= ?)) ORDER BY id"));
     st.Bind(1, now_ms).Bind(2, now_ms);
     while (true) {
       BG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      expired.push_back({st.Int(0), st.Text(1) != "AWAITING_FILE"});
+      expired.push_back({st.Int(0), st.Text(1) != "AWAITING_FILE", st.Int(2)});
     }
   }
   SweepStats stats;
@@ -100,15 +112,36 @@ Result<SweepStats> JobStore::SweepExpired(int64_t now_ms) {
     if (e.finished) BG_RETURN_IF_ERROR(RemoveFile(ResultsPath(e.id)));
     sqlite::Txn txn(*db_);
     BG_RETURN_IF_ERROR(txn.status());
-    BG_ASSIGN_OR_RETURN(
-        sqlite::Stmt upd,
-        db_->Prepare(e.finished ? "UPDATE jobs SET files_deleted_ms = ? WHERE id = ?"
-                                : "UPDATE jobs SET files_deleted_ms = ?, upload_stored_bytes = 0, "
-                                  "upload_total = NULL WHERE id = ? AND status = 'AWAITING_FILE'"));
-    BG_RETURN_IF_ERROR(upd.Bind(1, now_ms).Bind(2, e.id).Run());
+    if (e.finished) {
+      BG_ASSIGN_OR_RETURN(sqlite::Stmt upd,
+                          db_->Prepare("UPDATE jobs SET files_deleted_ms = ? WHERE id = ?"));
+      BG_RETURN_IF_ERROR(upd.Bind(1, now_ms).Bind(2, e.id).Run());
+    } else {
+      // The job leaves AWAITING_FILE, so it is swept once; files_deleted_ms stays 0 for the
+      // results retention of the CANCELED job it becomes.
+      BG_ASSIGN_OR_RETURN(
+          sqlite::Stmt upd,
+          db_->Prepare("UPDATE jobs SET status = 'CANCELING', upload_stored_bytes = 0, "
+                       "upload_total = NULL, error_type = ?, error_reason = ?, "
+                       "error_field_path = '', error_trigger = ?, error_string = ?, "
+                       "error_extra = '' WHERE id = ? AND status = 'AWAITING_FILE'"));
+      const ApiError err = UploadExpiredError(e.upload_expires_ms);
+      BG_RETURN_IF_ERROR(upd.Bind(1, err.type)
+                             .Bind(2, err.reason)
+                             .Bind(3, err.trigger)
+                             .Bind(4, err.error_string)
+                             .Bind(5, e.id)
+                             .Run());
+    }
     const bool changed = db_->Changes() > 0;
     BG_RETURN_IF_ERROR(txn.Commit());
-    if (changed) ++(e.finished ? stats.expired_results : stats.expired_uploads);
+    if (!changed) continue;
+    if (e.finished) {
+      ++stats.expired_results;
+    } else {
+      ++stats.expired_uploads;
+      stats.canceled_jobs.push_back(e.id);
+    }
   }
   return stats;
 }

@@ -1,6 +1,8 @@
 // RetentionSweeper: a background thread that calls JobStore::SweepExpired every `interval`, so
 // that the files of expired uploads (uploadUrl lifetime, upload.ttl_seconds) and of expired
-// results (downloadUrl lifetime, results.ttl_seconds) are deleted even when nobody asks for them.
+// results (downloadUrl lifetime, results.ttl_seconds) are deleted even when nobody asks for them,
+// and jobs whose uploadUrl expired become CANCELING (SweepStats::canceled_jobs: the `report`
+// callback hands them to the scheduler).
 //
 // Owns its thread; borrows the JobStore, which must outlive it. Start/Stop/SweepNow are
 // thread-safe; Stop is idempotent and called by the destructor.

@@ -105,6 +105,17 @@ JobView AdWordsClient::WaitTerminal(int64_t id, std::chrono::seconds deadline,
   return v;
 }
 
+std::string BudgetJobDocument(int budgets, const std::string& tag) {
+  std::string doc = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mutate xmlns=\"" + Ns("v201702") +
+                    "\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
+  for (int i = 0; i < budgets; ++i) {
+    doc += "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><operand><budgetId>" +
+           std::to_string(-1 - i) + "</budgetId><name>" + tag + " budget " + std::to_string(i) +
+           "</name><amount><microAmount>1000000</microAmount></amount></operand></operations>";
+  }
+  return doc + "</mutate>";
+}
+
 std::vector<JobView> ParseJobs(const std::string& soap_xml, std::string* fault) {
   std::vector<JobView> out;
   pugi::xml_document doc;

@@ -55,6 +55,10 @@ class AdWordsClient {
   std::string version_;
 };
 
+// A v201702 upload document of `budgets` valid BudgetOperation ADDs (temp ids -1, -2, ...;
+// names "<tag> budget <i>", 1 currency unit each): a job whose length tests choose.
+std::string BudgetJobDocument(int budgets, const std::string& tag);
+
 // Parses a mutateResponse / getResponse into JobViews (the <value>/<entries> elements).
 std::vector<JobView> ParseJobs(const std::string& soap_xml, std::string* fault);
 

@@ -39,12 +39,15 @@ std::vector<std::string> CaseNames() {
   return names;
 }
 
-// The API version of an upload: the cm namespace it declares.
+// The API version of an upload: the cm namespace it declares (".../api/adwords/cm/<version>"),
+// whatever versions schema/ holds.
 std::string VersionOf(const std::string& upload) {
-  for (const char* v : {"v201809", "v201702"}) {
-    if (upload.find(std::string("/api/adwords/cm/") + v) != std::string::npos) return v;
-  }
-  return "v201702";
+  constexpr std::string_view kCm = "/api/adwords/cm/";
+  size_t at = upload.find(kCm);
+  if (at == std::string::npos) return "";
+  at += kCm.size();
+  size_t end = upload.find_first_not_of("v0123456789", at);
+  return upload.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
 class GoldenTest : public ::testing::TestWithParam<std::string> {};
@@ -53,6 +56,11 @@ TEST_P(GoldenTest, ResultsMatchExpected) {
   const fs::path dir = fs::path(BG_FIXTURES_DIR) / "cases" / GetParam();
   const std::string upload = ReadAll(dir / "upload.xml");
   ASSERT_FALSE(upload.empty());
+  const std::string version = VersionOf(upload);
+  ASSERT_FALSE(version.empty()) << "upload.xml declares no cm namespace";
+  // A case's name ends in its version (fixtures/cases/README.md).
+  EXPECT_TRUE(GetParam().ends_with("_" + version))
+      << GetParam() << " holds a " << version << " upload";
   TempDir tmp("bg_golden_");
   ServerProcessOptions o;
   o.data_dir = tmp.Join("data");
@@ -61,7 +69,7 @@ TEST_P(GoldenTest, ResultsMatchExpected) {
   ServerProcess server(o);
   ASSERT_TRUE(server.Start());
 
-  AdWordsClient client(server.base_url(), Credentials{}, VersionOf(upload));
+  AdWordsClient client(server.base_url(), Credentials{}, version);
   JobView job = client.Create();
   ASSERT_TRUE(job.fault.empty()) << job.fault;
   UploadRequest put;

@@ -12,19 +12,6 @@
 namespace bg::testing {
 namespace {
 
-std::string BudgetJob(int budgets, const std::string& tag) {
-  std::string doc =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mutate "
-      "xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\" "
-      "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">";
-  for (int i = 0; i < budgets; ++i) {
-    doc += "<operations xsi:type=\"BudgetOperation\"><operator>ADD</operator><operand><budgetId>" +
-           std::to_string(-1 - i) + "</budgetId><name>" + tag + " budget " + std::to_string(i) +
-           "</name><amount><microAmount>1000000</microAmount></amount></operand></operations>";
-  }
-  return doc + "</mutate>";
-}
-
 class ProgressTest : public ServerTest {
  protected:
   void StartWith(std::vector<std::pair<std::string, std::string>> env) {
@@ -43,7 +30,8 @@ TEST_F(ProgressTest, GetShowsIncreasingProgressDuringALongJob) {
   AdWordsClient client(base(), Credentials{});
   JobView job = client.Create();
   ASSERT_TRUE(job.fault.empty()) << job.fault;
-  ASSERT_EQ(Upload(job.upload_url, DialectRequests(Dialect::kPython, BudgetJob(600, "p"))), "");
+  ASSERT_EQ(Upload(job.upload_url, DialectRequests(Dialect::kPython, BudgetJobDocument(600, "p"))),
+            "");
 
   std::vector<int64_t> executed;  // distinct values seen while ACTIVE, in order
   JobView last;
@@ -87,8 +75,10 @@ TEST_F(ProgressTest, InjectedTransientFaultsAreRetriedToSuccess) {
   AdWordsClient a(base(), Credentials{"111-111-1111"});
   AdWordsClient b(base(), Credentials{"222-222-2222"});
   JobView ja = a.Create(), jb = b.Create();
-  ASSERT_EQ(Upload(ja.upload_url, DialectRequests(Dialect::kPython, BudgetJob(100, "a"))), "");
-  ASSERT_EQ(Upload(jb.upload_url, DialectRequests(Dialect::kPython, BudgetJob(100, "b"))), "");
+  ASSERT_EQ(Upload(ja.upload_url, DialectRequests(Dialect::kPython, BudgetJobDocument(100, "a"))),
+            "");
+  ASSERT_EQ(Upload(jb.upload_url, DialectRequests(Dialect::kPython, BudgetJobDocument(100, "b"))),
+            "");
   JobView da = a.WaitTerminal(ja.id, std::chrono::seconds(120));
   JobView db = b.WaitTerminal(jb.id, std::chrono::seconds(120));
   EXPECT_EQ(da.status, "DONE") << da.fault;

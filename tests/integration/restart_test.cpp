@@ -1,7 +1,9 @@
-// kill -9 mid-upload and mid-execution, restart on the same data dir, finish: nothing
-// acknowledged is lost and the results equal those of an uninterrupted run, byte for byte.
+// kill -9 mid-upload and mid-execution, and SIGTERM mid-execution: restart on the same data dir,
+// finish: nothing acknowledged is lost and the results equal those of an uninterrupted run, byte
+// for byte.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 #include "integration/adwords_client.hpp"
@@ -54,6 +56,44 @@ class RestartTest : public ServerTest {
     EXPECT_EQ(done.status, "DONE") << done.fault;
     return Fetch("GET", done.download_url).body;
   }
+
+  // Replaces the server by one on the same data dir whose sandbox takes 50 µs per operation, so
+  // that an interruption lands while a job runs.
+  void StartSlowServer() {
+    server_->Kill();
+    ServerProcessOptions o;
+    o.data_dir = dir_.Join("data");
+    o.env = {{"BATCHGATE_FAULTS_LATENCY_US", "50"}};
+    server_ = std::make_unique<ServerProcess>(o);
+    ASSERT_TRUE(server_->Start());
+  }
+
+  // Polls job `id` (of `total` operations) until execution has committed progress and is still
+  // running, then calls `interrupt` with the progress seen. False when the job finished first.
+  static bool InterruptMidRun(const AdWordsClient& client, int64_t id, int64_t total,
+                              const std::function<void(int64_t executed)>& interrupt) {
+    bool interrupted = false;
+    PollUntil(std::chrono::seconds(120), [&] {
+      JobView v = client.Get(id);
+      if (v.status == "ACTIVE" && v.executed > 0 && v.executed < total) {
+        interrupt(v.executed);
+        interrupted = true;
+        return true;
+      }
+      return v.status == "DONE" || !v.fault.empty();
+    });
+    return interrupted;
+  }
+
+  // The finished job's results equal those of the same upload run without interruption.
+  void ExpectUninterruptedResults(const JobView& done, const std::string& customer,
+                                  const std::string& doc) {
+    std::string results = Fetch("GET", done.download_url).body;
+    std::string reference = UninterruptedResults(customer, doc);
+    ASSERT_FALSE(reference.empty());
+    EXPECT_TRUE(results == reference) << "results differ from an uninterrupted run (sizes "
+                                      << results.size() << " vs " << reference.size() << ")";
+  }
 };
 
 TEST_F(RestartTest, KillMidUploadThenResumeTheSession) {
@@ -104,43 +144,57 @@ TEST_F(RestartTest, KillMidUploadThenResumeTheSession) {
 }
 
 TEST_F(RestartTest, KillMidExecutionResumesWithIdenticalResults) {
-  // Slow the sandbox down (50 µs per operation) so the kill lands while the job runs.
-  server_->Kill();
-  ServerProcessOptions o;
-  o.data_dir = dir_.Join("data");
-  o.env = {{"BATCHGATE_FAULTS_LATENCY_US", "50"}};
-  server_ = std::make_unique<ServerProcess>(o);
-  ASSERT_TRUE(server_->Start());
-
+  StartSlowServer();
   const std::string customer = "9876543210";
   const std::string doc = KeywordJob(20000);
   AdWordsClient client(base(), Credentials{customer});
   JobView job = client.Create();
   ASSERT_EQ(Upload(job.upload_url, DialectRequests(Dialect::kPython, doc)), "");
 
-  // Wait until execution has committed progress, then kill -9 while it is still running.
-  bool killed_mid_run = false;
-  PollUntil(std::chrono::seconds(120), [&] {
-    JobView v = client.Get(job.id);
-    if (v.status == "ACTIVE" && v.executed > 0 && v.executed < 20003) {
-      server_->Kill();
-      killed_mid_run = true;
-      return true;
-    }
-    return v.status == "DONE" || !v.fault.empty();
-  });
-  ASSERT_TRUE(killed_mid_run) << "the job finished before it could be interrupted";
+  // kill -9 once execution has committed progress, while it is still running.
+  ASSERT_TRUE(InterruptMidRun(client, job.id, 20003, [&](int64_t) { server_->Kill(); }))
+      << "the job finished before it could be interrupted";
   ASSERT_TRUE(server_->Restart());
   client.set_base_url(base());
 
   JobView done = client.WaitTerminal(job.id, std::chrono::seconds(240));
   ASSERT_EQ(done.status, "DONE") << done.fault;
   EXPECT_EQ(done.executed, 20003);
-  std::string results = Fetch("GET", done.download_url).body;
-  std::string reference = UninterruptedResults(customer, doc);
-  ASSERT_FALSE(reference.empty());
-  EXPECT_TRUE(results == reference) << "results differ from an uninterrupted run (sizes "
-                                    << results.size() << " vs " << reference.size() << ")";
+  ExpectUninterruptedResults(done, customer, doc);
+}
+
+// SIGTERM while a job runs: a graceful stop (exit status 0, no SIGKILL needed), a restart on the
+// same data dir, and the job finishes DONE with the results of an uninterrupted run, byte for byte.
+TEST_F(RestartTest, GracefulStopMidExecutionThenRestartFinishesIdentically) {
+  StartSlowServer();
+  const std::string customer = "5550001111";
+  const std::string doc = KeywordJob(20000);
+  AdWordsClient client(base(), Credentials{customer});
+  JobView job = client.Create();
+  ASSERT_EQ(Upload(job.upload_url, DialectRequests(Dialect::kPython, doc)), "");
+
+  int exit_status = -1;
+  int64_t executed_before_stop = 0;
+  ASSERT_TRUE(InterruptMidRun(client, job.id, 20003, [&](int64_t executed) {
+    executed_before_stop = executed;
+    exit_status = server_->Terminate(std::chrono::seconds(60));
+  })) << "the job finished before it could be interrupted";
+  EXPECT_EQ(exit_status, 0) << "SIGTERM did not stop the server gracefully";
+  ASSERT_TRUE(server_->Start());
+  client.set_base_url(base());
+  // Committed progress survived the stop (the scheduler either finished the job while stopping
+  // or left it ACTIVE at its last checkpoint for this start to resume).
+  JobView after = client.Get(job.id);
+  ASSERT_TRUE(after.fault.empty()) << after.fault;
+  EXPECT_TRUE(after.status == "ACTIVE" || after.status == "DONE") << after.status;
+  EXPECT_GE(after.executed, executed_before_stop);
+
+  JobView done = client.WaitTerminal(job.id, std::chrono::seconds(240));
+  ASSERT_EQ(done.status, "DONE") << done.fault;
+  EXPECT_EQ(done.executed, 20003);
+  EXPECT_EQ(done.succeeded, 20002);
+  EXPECT_EQ(done.results_written, 20003);
+  ExpectUninterruptedResults(done, customer, doc);
 }
 
 }  // namespace

@@ -238,7 +238,58 @@ TEST(UrlLifetimeIntegrationTest, ExpiredUploadsAndResultsAreDeleted) {
   EXPECT_EQ(after.status, "DONE");  // the job row stays; only its files are gone
   EXPECT_TRUE(after.download_url.empty());
   if (!end.download_url.empty()) EXPECT_EQ(Fetch("GET", end.download_url).status, 404);
-  EXPECT_EQ(client.Get(pending.id).status, "AWAITING_FILE");
+  // The job whose uploadUrl expired ended (see the next test).
+  EXPECT_EQ(client.WaitTerminal(pending.id, std::chrono::seconds(20)).status, "CANCELED");
+}
+
+// A job whose uploadUrl expires before its upload is complete does not wait for ever in
+// AWAITING_FILE (where every client's poll loop would spin): the sweep deletes the partial upload
+// and the job ends CANCELED with processingErrors BatchJobProcessingError.DEADLINE_EXCEEDED (the
+// trigger is the uploadUrl's expiration) and an empty, downloadable results document.
+TEST(UrlLifetimeIntegrationTest, AJobWhoseUploadUrlExpiredEndsCanceled) {
+  ConfiguredServer server(ConfiguredServer::Env{
+      {"BATCHGATE_UPLOAD_TTL_SECONDS", "3"}, {"BATCHGATE_RETENTION_SWEEP_INTERVAL_SECONDS", "1"}});
+  ASSERT_TRUE(server.Start());
+  AdWordsClient client(server.base(), Credentials{});
+  HttpResponse add = client.Call(
+      "<mutate xmlns=\"https://adwords.google.com/api/adwords/cm/v201702\"><operations>"
+      "<operator>ADD</operator><operand/></operations></mutate>");
+  std::string fault;
+  std::vector<JobView> jobs = ParseJobs(add.body, &fault);
+  ASSERT_EQ(jobs.size(), 1u) << fault << add.body;
+  const JobView job = jobs[0];
+  const size_t at = add.body.find("<expiration>");
+  ASSERT_NE(at, std::string::npos) << add.body;
+  const std::string expiration =
+      add.body.substr(at + 12, add.body.find("</expiration>", at) - at - 12);
+
+  auto start = Fetch("POST", job.upload_url, {{"x-goog-resumable", "start"}});
+  ASSERT_EQ(start.status, 201);
+  const std::string session = start.Header("Location");
+  ASSERT_EQ(Fetch("PUT", session, {{"Content-Range", "bytes 0-9/*"}}, "<mutate   ").status, 308);
+  EXPECT_EQ(client.Get(job.id).status, "AWAITING_FILE");  // before the expiry
+
+  JobView end = client.WaitTerminal(job.id, std::chrono::seconds(30));
+  ASSERT_TRUE(end.fault.empty()) << end.fault;
+  EXPECT_EQ(end.status, "CANCELED");
+  EXPECT_EQ(end.processing_reason, "DEADLINE_EXCEEDED");
+  EXPECT_EQ(end.processing_error_string, "BatchJobProcessingError.DEADLINE_EXCEEDED");
+  EXPECT_EQ(end.processing_trigger, expiration);
+  EXPECT_EQ(end.executed, 0);
+  EXPECT_EQ(end.results_written, 0);
+  EXPECT_FALSE(std::filesystem::exists(server.data_dir() + "/uploads/" + std::to_string(job.id) +
+                                       ".upload"));
+  // The session is gone and the job cannot be revived or canceled again.
+  EXPECT_EQ(Fetch("PUT", session, {{"Content-Range", "bytes */*"}}).status, 404);
+  EXPECT_NE(client.Cancel(job.id).fault.find("BatchJobError.INVALID_STATE_CHANGE"),
+            std::string::npos);
+  // Empty results, as for any job canceled without running an operation.
+  ASSERT_FALSE(end.download_url.empty());
+  HttpResponse got = Fetch("GET", end.download_url);
+  ASSERT_EQ(got.status, 200);
+  std::string error;
+  EXPECT_TRUE(ParseResults(got.body, "v201702", &error).empty());
+  EXPECT_EQ(error, "");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ServerProcess: runs the real `batchgate serve` binary (BG_BINARY) on 127.0.0.1:0 for
 // integration tests, reads the base URL it prints as its first stdout line, and can kill,
-// terminate or restart it on the same data directory (crash-recovery tests).
+// terminate or restart it on the same data directory (crash-recovery tests). Its stderr (the
+// log) is inherited, or appended to a file (ServerProcessOptions::stderr_path).
 //
 // Owns the child process: the destructor SIGKILLs it if still running. The child also dies
 // with the test process (PR_SET_PDEATHSIG). Not thread-safe.
@@ -26,6 +27,8 @@ struct ServerProcessOptions {
   std::string data_dir;                 // required
   std::vector<std::string> extra_args;  // appended after `serve --listen .. --data ..`
   std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
+  // When set, the child's stderr (its log) is appended to this file instead of being inherited.
+  std::string stderr_path;
   std::chrono::milliseconds start_timeout{20000};
 };
 

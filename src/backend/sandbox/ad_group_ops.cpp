@@ -37,10 +37,11 @@ Result<model::Node> Add(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(std::optional<int64_t> temp,
                       NewTempId(c, Kind::kAdGroup, c.uploaded_operand, "id", "id"));
-  BG_ASSIGN_OR_RETURN(int64_t campaign_ref, RequiredId(c, &in, "campaignId", "campaignId"));
+  // A REMOVED campaign is gone: EntityNotFound.INVALID_ID, as for a missing one.
   BG_ASSIGN_OR_RETURN(Entity campaign,
-                      Resolve(c, Kind::kCampaign, campaign_ref, c.Path("campaignId")));
+                      ResolveField(c, Kind::kCampaign, &in, "campaignId", "campaignId"));
   BG_RETURN_IF_ERROR(CheckName(c, Trimmed(in.Text("name").value_or("")), campaign.id, 0));
+  BG_RETURN_IF_ERROR(CheckAddStatus(c, in));
 
   BG_ASSIGN_OR_RETURN(int64_t id, c.t.NextId(Kind::kAdGroup));
   model::Node n = in;
@@ -60,6 +61,7 @@ Result<model::Node> Set(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &in, "id", "id"));
   BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kAdGroup, id, c.Path("id")));
+  if (IsRemoved(e)) return NotPermittedForRemoved(c);  // REMOVED is final: no revival
   if (in.Has("name")) {
     BG_RETURN_IF_ERROR(CheckName(c, Trimmed(in.Text("name").value_or("")), e.parent_id, e.id));
   }

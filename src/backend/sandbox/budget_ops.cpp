@@ -9,10 +9,22 @@ bool IsShared(const model::Node& n) {
   return t ? model::ParseBool(*t).value_or(true) : true;
 }
 
+// The simulated accounts' currency is USD: its minimum unit (and minimum CPC) is 0.01, i.e.
+// 10000 micros. The schema's InRange (amount >= 1 micro) is checked before, by the validator.
+constexpr int64_t kMinimumUnitMicros = 10000;
+
 Status CheckAmount(const OpCtx& c, const model::Node& in) {
   const model::Node* amount = in.Child("amount");
   if (amount == nullptr) return Required(c, "amount");
-  if (!amount->Int("microAmount")) return Required(c, "amount.microAmount");
+  std::optional<int64_t> micros = amount->Int("microAmount");
+  if (!micros) return Required(c, "amount.microAmount");
+  // The real service reported both at operations[i].operand.amount, without a trigger.
+  if (*micros < kMinimumUnitMicros) {
+    return ApiErr("BudgetError", "MONEY_AMOUNT_LESS_THAN_CURRENCY_MINIMUM_CPC", c.Path("amount"));
+  }
+  if (*micros % kMinimumUnitMicros != 0) {
+    return ApiErr("BudgetError", "NON_MULTIPLE_OF_MINIMUM_CURRENCY_UNIT", c.Path("amount"));
+  }
   return Status::Ok();
 }
 

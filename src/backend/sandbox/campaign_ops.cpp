@@ -67,6 +67,7 @@ Result<model::Node> Add(OpCtx& c) {
                       NewTempId(c, Kind::kCampaign, c.uploaded_operand, "id", "id"));
   std::string name(Trimmed(in.Text("name").value_or("")));
   BG_RETURN_IF_ERROR(CheckName(c, name, 0));
+  BG_RETURN_IF_ERROR(CheckAddStatus(c, in));
   const model::Node* budget = in.Child("budget");
   if (budget == nullptr) return Required(c, "budget");
   BG_ASSIGN_OR_RETURN(Entity b, UsableBudget(c, *budget));
@@ -93,6 +94,7 @@ Result<model::Node> Set(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &in, "id", "id"));
   BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kCampaign, id, c.Path("id")));
+  if (IsRemoved(e)) return NotPermittedForRemoved(c);  // REMOVED is final: no revival
   int64_t budget_id = e.parent_id;
   if (const model::Node* budget = in.Child("budget")) {
     BG_ASSIGN_OR_RETURN(Entity b, UsableBudget(c, *budget));

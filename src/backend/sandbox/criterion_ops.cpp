@@ -140,6 +140,7 @@ Result<Entity> Existing(OpCtx& c) {
   BG_ASSIGN_OR_RETURN(int64_t crit_ref, RequiredId(c, in.Child("criterion"), "id", "criterion.id"));
   BG_ASSIGN_OR_RETURN(Entity ad_group,
                       Resolve(c, Kind::kAdGroup, ad_group_ref, c.Path("adGroupId")));
+  if (IsRemoved(ad_group)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path("adGroupId"));
   BG_ASSIGN_OR_RETURN(Entity e,
                       Resolve(c, Kind::kCriterion, crit_ref, c.Path("criterion.id"), ad_group.id));
   if (e.status == "REMOVED") return ApiErr("EntityNotFound", "INVALID_ID", c.Path("criterion.id"));

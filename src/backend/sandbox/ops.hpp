@@ -33,7 +33,8 @@ struct OpCtx {
 
   // "operations[<index>].operand" + ("." + field when given)
   std::string Path(std::string_view field = {}) const;
-  std::string OperatorPath() const;  // "operations[<index>].operator"
+  std::string OperatorPath() const;   // "operations[<index>].operator"
+  std::string OperationPath() const;  // "operations[<index>]"
 };
 
 Result<model::Node> ApplyBudget(OpCtx& c);
@@ -73,6 +74,11 @@ Result<Entity> ResolveField(OpCtx& c, Kind kind, const model::Node* n, std::stri
                             std::string_view path_field, int64_t scope = 0);
 // Entities whose status is REMOVED (or userStatus/campaignCriterionStatus REMOVED) count as gone.
 bool IsRemoved(const Entity& e);
+// A SET of a REMOVED campaign or ad group (no revival): OperationAccessDenied.
+// OPERATION_NOT_PERMITTED_FOR_REMOVED_ENTITY at the operation. An ADD whose status is REMOVED:
+// OperationAccessDenied.ADD_AS_REMOVED_NOT_PERMITTED at its status.
+Status NotPermittedForRemoved(const OpCtx& c);
+Status CheckAddStatus(const OpCtx& c, const model::Node& operand);
 // The ordinal of a Feed.Type value in the registry's enum (0 when unknown).
 int64_t FeedTypeOrdinal(const OpCtx& c, std::string_view feed_type);
 Status ApiErr(std::string type, std::string reason, std::string path, std::string trigger = {});

@@ -68,6 +68,17 @@ std::string CriterionTypeValue(const OpCtx& c, std::string_view type) {
 
 bool IsRemoved(const Entity& e) { return e.status == "REMOVED"; }
 
+Status NotPermittedForRemoved(const OpCtx& c) {
+  return ApiErr("OperationAccessDenied", "OPERATION_NOT_PERMITTED_FOR_REMOVED_ENTITY",
+                c.OperationPath());
+}
+
+Status CheckAddStatus(const OpCtx& c, const model::Node& operand) {
+  if (operand.Text("status") != std::optional<std::string_view>("REMOVED")) return Status::Ok();
+  return ApiErr("OperationAccessDenied", "ADD_AS_REMOVED_NOT_PERMITTED", c.Path("status"),
+                "REMOVED");
+}
+
 Result<Entity> ResolveField(OpCtx& c, Kind kind, const model::Node* n, std::string_view field,
                             std::string_view path_field, int64_t scope) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, n, field, path_field));
@@ -100,9 +111,9 @@ std::string_view OpCtx::version() const {
   return ctx.registry != nullptr ? ctx.registry->version() : std::string_view("v201702");
 }
 
-std::string OpCtx::OperatorPath() const {
-  return "operations[" + std::to_string(op.index) + "].operator";
-}
+std::string OpCtx::OperatorPath() const { return OperationPath() + ".operator"; }
+
+std::string OpCtx::OperationPath() const { return "operations[" + std::to_string(op.index) + "]"; }
 
 Status ApiErr(std::string type, std::string reason, std::string path, std::string trigger) {
   return Status(

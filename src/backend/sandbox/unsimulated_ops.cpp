@@ -1,5 +1,5 @@
-// Operation types the sandbox does not simulate yet (ads, labels, extension settings, feed items,
-// campaign criteria, bid modifiers): echo the operand, resolving its parent references.
+// The fallback for an operation type without a handler (every type of v201702 and v201809 has
+// one, see sandbox_backend.cpp): echo the operand, resolving its parent references.
 #include "backend/sandbox/ops.hpp"
 
 namespace bg::backend::sandbox {
@@ -15,6 +15,7 @@ Result<model::Node> ApplyUnsimulated(OpCtx& c) {
     std::optional<int64_t> id = out.Int(ref.field);
     if (!id) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(ref.field));
     BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, ref.kind, *id, c.Path(ref.field)));
+    if (IsRemoved(e)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(ref.field));
     out.SetInt(ref.field, e.id);
   }
   return out;

@@ -3,6 +3,8 @@
 // a cancel land between operations rather than at the end of a long batch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <regex>
 #include <thread>
 
 #include "backend/fault_injection.hpp"
@@ -124,6 +126,45 @@ TEST(ExecutorRetryTest, SandboxMarkerWithAttemptCountSucceedsOnRetry) {
   ASSERT_TRUE(executor.Run(id).ok());
   EXPECT_EQ(env.Job(id).progress.num_operations_succeeded, 1);
   EXPECT_EQ(executor.stats().retries, 2);
+}
+
+// Exponential backoff with jitter: retry n of an operation waits D ms, logged as
+// "retry n/N in D ms", with D in [d/2, d] for d = min(retry_max_ms, retry_base_ms * 2^(n-1)),
+// and the jitter really draws (the delays are not all their upper bound). The bounds are chosen
+// so that d grows, then hits the cap; the wait totals under 0.7 s.
+TEST(ExecutorRetryTest, BackoffGrowsExponentiallyWithinTheJitterBounds) {
+  Env env("exec_retry_backoff");
+  int64_t id = env.JobWithUpload(PythonUpload({BudgetAdd(-1, "b1"), BudgetAdd(-2, "b2")}));
+  constexpr int kLimit = 8;
+  TransientBackend backend(env.sandbox.get(), 1, kLimit, "RateExceededError", "RATE_EXCEEDED");
+  std::vector<std::string> log;
+  ExecutorOptions eo = FastRetries(kLimit, &log);
+  eo.retry_base_ms = 10;
+  eo.retry_max_ms = 100;  // d: 10, 20, 40, 80, then 100 (capped)
+  Executor executor(env.store.get(), &backend, eo);
+  ASSERT_TRUE(executor.Run(id).ok());
+  EXPECT_EQ(env.Job(id).progress.num_operations_succeeded, 2);  // the 9th attempt succeeds
+
+  const std::regex line(R"(retry (\d+)/(\d+) in (\d+) ms)");
+  std::vector<int64_t> delays;
+  int at_upper = 0;
+  for (const std::string& l : log) {
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(l, m, line)) << l;
+    const int64_t n = std::stoll(m[1]);
+    EXPECT_EQ(n, static_cast<int64_t>(delays.size()) + 1) << l;
+    EXPECT_EQ(std::stoll(m[2]), kLimit) << l;
+    const int64_t delay = std::stoll(m[3]);
+    const int64_t d = std::min<int64_t>(eo.retry_max_ms, eo.retry_base_ms << (n - 1));
+    EXPECT_GE(delay, d / 2) << l;
+    EXPECT_LE(delay, d) << l;
+    at_upper += delay == d;
+    delays.push_back(delay);
+  }
+  ASSERT_EQ(delays.size(), static_cast<size_t>(kLimit));
+  EXPECT_LT(at_upper, kLimit) << "no jitter: every delay is its upper bound";
+  // The lower bound doubles: the 4th retry waits at least as long as the 1st could at most.
+  EXPECT_GE(delays[3], eo.retry_base_ms * 4);
 }
 
 TEST(FaultInjectionTest, DrawsAreReproducibleAndNearTheRate) {

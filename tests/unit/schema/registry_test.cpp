@@ -1,9 +1,10 @@
-// Facts of the embedded registries of both versions (schema/<version>/batchjob.schema).
+// Facts of the embedded registries of every version (schema/<version>/batchjob.schema).
 #include "schema/registry.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -22,22 +23,43 @@ std::vector<std::string> Names(const std::vector<const FieldDef*>& fields) {
   return out;
 }
 
-class BothVersions : public ::testing::TestWithParam<const char*> {};
+// The supported versions are exactly the directories of schema/ that hold schema files.
+TEST(Registry, VersionsAreTheSchemaDirectories) {
+  std::vector<std::string> dirs;
+  for (const auto& e : std::filesystem::directory_iterator(BG_SOURCE_DIR "/schema")) {
+    if (!e.is_directory()) continue;
+    for (const auto& f : std::filesystem::directory_iterator(e.path())) {
+      if (f.path().extension() == ".schema") {
+        dirs.push_back(e.path().filename().string());
+        break;
+      }
+    }
+  }
+  std::sort(dirs.begin(), dirs.end());
+  EXPECT_EQ(Registry::Versions(), dirs);
+  EXPECT_GE(dirs.size(), 2u);  // v201702 and v201809 at least
+  for (const std::string& v : Registry::Versions()) {
+    ASSERT_NE(Registry::Get(v), nullptr) << v;
+    EXPECT_EQ(Registry::Get(v)->version(), v);
+  }
+}
 
-TEST_P(BothVersions, LoadsWithVersionAndNamespace) {
+class EveryVersion : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryVersion, LoadsWithVersionAndNamespace) {
   const Registry& r = Reg(GetParam());
   EXPECT_EQ(r.version(), GetParam());
   EXPECT_EQ(r.ns(), std::string("https://adwords.google.com/api/adwords/cm/") + GetParam());
   EXPECT_EQ(Registry::Get(GetParam()), &r);  // parsed once
 }
 
-TEST_P(BothVersions, BudgetFieldOrder) {
+TEST_P(EveryVersion, BudgetFieldOrder) {
   EXPECT_EQ(Names(Reg(GetParam()).AllFields("Budget")),
             (std::vector<std::string>{"budgetId", "name", "amount", "deliveryMethod",
                                       "referenceCount", "isExplicitlyShared", "status"}));
 }
 
-TEST_P(BothVersions, InheritanceAndMarkers) {
+TEST_P(EveryVersion, InheritanceAndMarkers) {
   const Registry& r = Reg(GetParam());
   ASSERT_NE(r.Find("Keyword"), nullptr);
   EXPECT_EQ(r.Find("Keyword")->base, "Criterion");
@@ -67,7 +89,7 @@ TEST_P(BothVersions, InheritanceAndMarkers) {
   EXPECT_TRUE(r.AllFields("NoSuchType").empty());
 }
 
-TEST_P(BothVersions, Kinds) {
+TEST_P(EveryVersion, Kinds) {
   const Registry& r = Reg(GetParam());
   EXPECT_TRUE(r.IsComplex("Budget"));
   EXPECT_FALSE(r.IsComplex("Budget.BudgetStatus"));
@@ -81,7 +103,7 @@ TEST_P(BothVersions, Kinds) {
   EXPECT_FALSE(r.Find("Criterion")->abstract);
 }
 
-TEST_P(BothVersions, Constraints) {
+TEST_P(EveryVersion, Constraints) {
   const Registry& r = Reg(GetParam());
   const FieldDef* id = r.FindField("AdGroup", "id");
   ASSERT_NE(id, nullptr);
@@ -110,7 +132,7 @@ TEST_P(BothVersions, Constraints) {
   EXPECT_TRUE(job_id->filterable);
 }
 
-TEST_P(BothVersions, BatchJobStatusEnum) {
+TEST_P(EveryVersion, BatchJobStatusEnum) {
   const TypeDef* t = Reg(GetParam()).Find("BatchJobStatus");
   ASSERT_NE(t, nullptr);
   EXPECT_EQ(t->kind, Kind::kEnum);
@@ -118,7 +140,7 @@ TEST_P(BothVersions, BatchJobStatusEnum) {
                                                       "CANCELING", "CANCELED", "DONE"}));
 }
 
-TEST_P(BothVersions, OperandElementFor) {
+TEST_P(EveryVersion, OperandElementFor) {
   const Registry& r = Reg(GetParam());
   EXPECT_EQ(r.OperandElementFor("BiddableAdGroupCriterion"), "AdGroupCriterion");
   EXPECT_EQ(r.OperandElementFor("NegativeAdGroupCriterion"), "AdGroupCriterion");
@@ -130,7 +152,7 @@ TEST_P(BothVersions, OperandElementFor) {
   EXPECT_EQ(r.OperandElementFor("NoSuchType"), "");
 }
 
-TEST_P(BothVersions, SupportedOperators) {
+TEST_P(EveryVersion, SupportedOperators) {
   const Registry& r = Reg(GetParam());
   EXPECT_EQ(r.Find("AdGroupOperation")->supported_operators,
             (std::vector<std::string>{"ADD", "SET"}));
@@ -143,7 +165,7 @@ TEST_P(BothVersions, SupportedOperators) {
 
 // Every field's type is an XSD built-in or a type of the registry, and every operation type
 // extends Operation.
-TEST_P(BothVersions, Closed) {
+TEST_P(EveryVersion, Closed) {
   const Registry& r = Reg(GetParam());
   const std::set<std::string> builtins = {"long",   "int",      "string",      "boolean",
                                           "double", "dateTime", "base64Binary"};
@@ -156,7 +178,7 @@ TEST_P(BothVersions, Closed) {
   for (const auto& op : r.OperationTypes()) EXPECT_TRUE(r.IsSubtypeOf(op, "Operation")) << op;
 }
 
-INSTANTIATE_TEST_SUITE_P(Schema, BothVersions, ::testing::Values("v201702", "v201809"));
+INSTANTIATE_TEST_SUITE_P(Schema, EveryVersion, ::testing::ValuesIn(Registry::Versions()));
 
 const std::vector<std::string> k201702Ops = {"AdGroupAdLabelOperation",
                                              "AdGroupAdOperation",

@@ -164,6 +164,62 @@ TEST(Validate, RangeOnMoney) {
   EXPECT_EQ(Show(Validate(Reg(), op)), "RangeError.TOO_LOW@operations[5].operand.amount(0);");
 }
 
+// InRange on plain numbers, both bounds inclusive: AdSchedule hours (int, 0..23 and 0..24) under
+// the abstract Criterion of a CampaignCriterion, and TargetRoasBiddingScheme.targetRoas (double,
+// 0.01..1000) deep in a Campaign.
+TEST(Validate, RangeTooHighAndTooLow) {
+  auto schedule = [](int64_t index, std::string start, std::string end) {
+    model::Node s("AdSchedule");
+    s.Set("dayOfWeek", "MONDAY");
+    s.Set("startHour", std::move(start));
+    s.Set("startMinute", "ZERO");
+    s.Set("endHour", std::move(end));
+    s.Set("endMinute", "ZERO");
+    model::Node cc("CampaignCriterion");
+    cc.Set("campaignId", "-1");
+    cc.SetChild("criterion", std::move(s));
+    return Op(index, "CampaignCriterionOperation", "ADD", std::move(cc));
+  };
+  auto bounds = schedule(0, "0", "24");
+  EXPECT_EQ(Show(Validate(Reg(), bounds)), "");
+  auto inner = schedule(1, "23", "1");
+  EXPECT_EQ(Show(Validate(Reg(), inner)), "");
+  auto end_high = schedule(2, "9", "25");
+  EXPECT_EQ(Show(Validate(Reg(), end_high)),
+            "RangeError.TOO_HIGH@operations[2].operand.criterion.endHour(25);");
+  auto start_high = schedule(3, " 24 ", "24");  // the trigger is the trimmed value
+  EXPECT_EQ(Show(Validate(Reg(), start_high)),
+            "RangeError.TOO_HIGH@operations[3].operand.criterion.startHour(24);");
+  auto start_low = schedule(4, "-1", "24");
+  EXPECT_EQ(Show(Validate(Reg(), start_low)),
+            "RangeError.TOO_LOW@operations[4].operand.criterion.startHour(-1);");
+  auto both = schedule(5, "-3", "100");  // schema order: startHour before endHour
+  EXPECT_EQ(Show(Validate(Reg(), both)),
+            "RangeError.TOO_LOW@operations[5].operand.criterion.startHour(-3);"
+            "RangeError.TOO_HIGH@operations[5].operand.criterion.endHour(100);");
+
+  auto roas = [](int64_t index, std::string value) {
+    model::Node scheme("TargetRoasBiddingScheme");
+    scheme.Set("targetRoas", std::move(value));
+    model::Node bsc("BiddingStrategyConfiguration");
+    bsc.SetChild("biddingScheme", std::move(scheme));
+    model::Node c("Campaign");
+    c.Set("id", "1");
+    c.SetChild("biddingStrategyConfiguration", std::move(bsc));
+    return Op(index, "CampaignOperation", "SET", std::move(c));
+  };
+  auto roas_ok = roas(6, "1000");
+  EXPECT_EQ(Show(Validate(Reg(), roas_ok)), "");
+  auto roas_high = roas(7, "1000.5");
+  EXPECT_EQ(Show(Validate(Reg(), roas_high)),
+            "RangeError.TOO_HIGH@operations[7].operand.biddingStrategyConfiguration."
+            "biddingScheme.targetRoas(1000.5);");
+  auto roas_low = roas(8, "0.001");
+  EXPECT_EQ(Show(Validate(Reg(), roas_low)),
+            "RangeError.TOO_LOW@operations[8].operand.biddingStrategyConfiguration."
+            "biddingScheme.targetRoas(0.001);");
+}
+
 TEST(Validate, UnknownEnumValueAndBadLexicalForms) {
   model::Node b = Budget();
   b.Set("deliveryMethod", "FAST");

@@ -168,6 +168,8 @@ TEST_F(SoapServiceTest, EmptyMutateAndMissingParts) {
             "operations[1].operator]");
   auto bad_id = Call(MutateBody(CancelOp(1).replace(CancelOp(1).find("1</id>"), 1, "x")));
   EXPECT_STREQ(bad_id->Fault().child_value("faultcode"), "soap:Client");
+  EXPECT_FALSE(bad_id->header);  // the real unmarshalling faults had no ResponseHeader
+  EXPECT_FALSE(bad_id->Fault().child("detail"));
 }
 
 TEST_F(SoapServiceTest, UnknownAndForeignJobsLookTheSame) {

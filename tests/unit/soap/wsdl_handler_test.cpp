@@ -91,7 +91,7 @@ TEST_F(WsdlHandlerTest, HeadSendsHeadersOnly) {
 TEST_F(WsdlHandlerTest, UnknownServiceOrVersionIs404) {
   for (const char* target :
        {"/api/adwords/cm/v201702/NoSuchService?wsdl",
-        "/api/adwords/cm/v201710/CampaignService?wsdl",
+        "/api/adwords/cm/v201609/CampaignService?wsdl",        // no schema/v201609/
         "/api/adwords/cm/v201702/FeedItemTargetService?wsdl",  // v201802+
         "/api/adwords/mcm/v201702/CampaignService?wsdl", "/api/adwords/cm/v201702/?wsdl",
         "/api/adwords/cm/v201702/CampaignService/x?wsdl"}) {

@@ -151,8 +151,23 @@ TEST_F(JobStoreLifecycleTest, SweepDeletesExpiredUploadsAndResultsOnce) {
   EXPECT_EQ(s->expired_uploads, 1);
   EXPECT_EQ(s->expired_results, 1);
   EXPECT_FALSE(Exists(store_->UploadPath(expired_upload.id)));
-  EXPECT_EQ(store_->GetJobInternal(expired_upload.id)->upload_stored_bytes, 0);
-  EXPECT_EQ(store_->GetJobInternal(expired_upload.id)->status, JobStatus::kAwaitingFile);
+  EXPECT_EQ(s->canceled_jobs, std::vector<int64_t>{expired_upload.id});
+  {
+    model::BatchJob j = store_->GetJobInternal(expired_upload.id).value();
+    EXPECT_EQ(j.upload_stored_bytes, 0);
+    EXPECT_FALSE(j.upload_total.has_value());
+    // The job ends: CANCELING (runnable), with the processing error that says why.
+    EXPECT_EQ(j.status, JobStatus::kCanceling);
+    ASSERT_TRUE(j.processing_error.has_value());
+    EXPECT_EQ(j.processing_error->type, "BatchJobProcessingError");
+    EXPECT_EQ(j.processing_error->reason, "DEADLINE_EXCEEDED");
+    EXPECT_EQ(j.processing_error->error_string, "BatchJobProcessingError.DEADLINE_EXCEEDED");
+    EXPECT_EQ(j.processing_error->trigger, AccountTime(expired_upload.upload_expires_ms));
+    EXPECT_EQ(j.processing_error->field_path, "");
+  }
+  auto runnable = store_->RunnableJobs();
+  ASSERT_TRUE(runnable.ok());
+  EXPECT_EQ(*runnable, std::vector<int64_t>{expired_upload.id});
   EXPECT_FALSE(Exists(store_->UploadPath(old_done.id)));
   EXPECT_FALSE(Exists(store_->ResultsPath(old_done.id)));
   EXPECT_EQ(store_->GetJobInternal(old_done.id)->status, JobStatus::kDone);  // the row stays
@@ -165,12 +180,24 @@ TEST_F(JobStoreLifecycleTest, SweepDeletesExpiredUploadsAndResultsOnce) {
   s = store_->SweepExpired(now);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->expired_uploads + s->expired_results, 0);
-  // Later, the recent ones expire as well.
+  EXPECT_TRUE(s->canceled_jobs.empty());
+  // The executor's end of the canceled job keeps the processing error.
+  Finish(expired_upload.id, JobStatus::kCanceled, now);
+  {
+    model::BatchJob j = store_->GetJobInternal(expired_upload.id).value();
+    EXPECT_EQ(j.status, JobStatus::kCanceled);
+    ASSERT_TRUE(j.processing_error.has_value());
+    EXPECT_EQ(j.processing_error->reason, "DEADLINE_EXCEEDED");
+  }
+  // Later, the recent ones expire as well, and so do the results of the canceled job.
+  WriteFile(store_->ResultsPath(expired_upload.id), "<r/>");
   s = store_->SweepExpired(now + 31 * kDayMs);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->expired_uploads, 1);
-  EXPECT_EQ(s->expired_results, 1);
+  EXPECT_EQ(s->canceled_jobs, std::vector<int64_t>{live_upload.id});
+  EXPECT_EQ(s->expired_results, 2);
   EXPECT_FALSE(Exists(store_->ResultsPath(recent_done.id)));
+  EXPECT_FALSE(Exists(store_->ResultsPath(expired_upload.id)));
 }
 
 TEST_F(JobStoreLifecycleTest, RetentionSweeperRunsInTheBackground) {
