@@ -762,12 +762,15 @@ def canonical_ids(doc):
     return ID_RE.sub(sub, doc)
 
 
-def sandbox_rows(data_dir):
-    """{customer: sorted canonical entity rows} from the sandbox tables, or (None, reason)."""
+def sandbox_rows(batchgate, data_dir):
+    """{customer: (sorted canonical entity rows, canonical account dump)} from the sandbox
+    tables, or (None, reason). Entity blobs are binary (the sandbox's compact codec), so their
+    content is compared through `batchgate sandbox dump`, which prints each account as XML, with
+    ids renamed as in the results."""
     path = os.path.join(data_dir, "batchgate.db")
     try:
         db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
-        rows = db.execute("SELECT customer_id, kind, scope, id, parent_id, name, status, node "
+        rows = db.execute("SELECT customer_id, kind, scope, id, parent_id, name, status "
                           "FROM sandbox_entities").fetchall()
         db.close()
     except sqlite3.Error as e:
@@ -779,16 +782,13 @@ def sandbox_rows(data_dir):
     for customer, rs in by_customer.items():
         ids = sorted({r[3] for r in rs})
         rank = {v: i + 1 for i, v in enumerate(ids)}
-
-        def canon_node(node, rank=rank):
-            text = node.decode(errors="replace") if isinstance(node, bytes) else str(node)
-            return re.sub(r"\d+", lambda m: "#%d" % rank[int(m.group())]
-                          if int(m.group()) in rank else m.group(), text)
-
-        out[customer] = sorted(
-            (r[1], rank.get(r[2], r[2]), rank[r[3]], rank.get(r[4], r[4]), r[5], r[6],
-             canon_node(r[7]))
-            for r in rs)
+        dump = subprocess.run([batchgate, "sandbox", "dump", "--data", data_dir, customer],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        if dump.returncode != 0:
+            return None, "sandbox dump %s failed: %s" % (customer, dump.stderr.decode()[-400:])
+        out[customer] = (sorted(
+            (r[1], rank.get(r[2], r[2]), rank[r[3]], rank.get(r[4], r[4]), r[5], r[6])
+            for r in rs), canonical_ids(dump.stdout))
     return out, ""
 
 
@@ -874,7 +874,7 @@ def reference_run(opts, work, jobs):
     if errors or len(out) != len(jobs):
         raise Failure("reference run failed: %s\n%s" % ("; ".join(errors) or "timeout",
                                                           tail(server.log_path)))
-    rows, why = sandbox_rows(data_dir)
+    rows, why = sandbox_rows(opts.batchgate, data_dir)
     return out, rows, why
 
 
@@ -1053,7 +1053,7 @@ def main():
             why = stored_upload_matches(data_dir, job)
             if why:
                 failures.append("job %d: %s" % (job.id, why))
-        crash_rows, why_rows = sandbox_rows(data_dir)
+        crash_rows, why_rows = sandbox_rows(opts.batchgate, data_dir)
 
         log("reference run of %d jobs on a fresh server" % len(jobs))
         ref, ref_rows, _ = reference_run(opts, work, jobs)
@@ -1081,8 +1081,8 @@ def main():
                 if crash_rows.get(c) != ref_rows.get(c):
                     failures.append("customer %s (job %d): sandbox entities differ from the "
                                     "uninterrupted run (%d vs %d rows)" % (
-                                        c, job.id, len(crash_rows.get(c, [])),
-                                        len(ref_rows.get(c, []))))
+                                        c, job.id, len(crash_rows.get(c, ([],))[0]),
+                                        len(ref_rows.get(c, ([],))[0])))
         lost = shared.counters.get("bytes lost", 0)
         ops = sum(j.ops for j in jobs)
         log("counters: %s" % json.dumps(shared.counters, sort_keys=True))
