@@ -228,8 +228,10 @@ void ResultDiff::Tree(const XmlTree& a, const XmlTree& b, const std::string& pat
         registry_ && !runtime.empty() ? registry_->FindField(runtime, name) : nullptr;
     const std::string child_type = fd ? fd->type : "";
     for (size_t k = 0; k < std::max(as.size(), bs.size()); ++k) {
-      std::string p = path + (path.empty() ? "" : ".") + std::string(name);
-      if (many) p += "[" + std::to_string(k) + "]";
+      std::string p = path;
+      if (!p.empty()) p.push_back('.');
+      p.append(name);
+      if (many) p.append("[").append(std::to_string(k)).append("]");
       if (Ignored(p)) continue;
       const XmlTree* x = k < as.size() ? as[k] : nullptr;
       const XmlTree* y = k < bs.size() ? bs[k] : nullptr;
