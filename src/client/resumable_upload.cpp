@@ -108,7 +108,11 @@ Result<int> UploadFile(HttpClient& http, const std::string& upload_url, const st
       offset = plan.total;
     } else if (r.ok() && r->status == 308 && !last) {
       const uint64_t stored = StoredBytes(*r);
-      if (stored <= offset) BG_RETURN_IF_ERROR(fail_or_wait(r, "chunk not stored"));
+      if (stored <= offset) {
+        BG_RETURN_IF_ERROR(fail_or_wait(r, "chunk not stored"));
+      } else {
+        failures = 0;  // max_retries counts failures in a row
+      }
       offset = std::max(offset, stored);
     } else if (r.ok() && r->status < 500 && !(r->status == 308 && last)) {
       return FailedPrecondition("upload of bytes " + std::to_string(offset) + "-: " + Describe(*r));

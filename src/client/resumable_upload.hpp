@@ -25,7 +25,7 @@
 namespace bg::client {
 
 struct UploadOptions {
-  int max_retries = 8;  // failed requests of one upload before it gives up
+  int max_retries = 8;  // failed requests in a row before the upload gives up
   // Called after every acknowledged request: (stream bytes stored, plan.total).
   std::function<void(uint64_t, uint64_t)> progress;
 };
