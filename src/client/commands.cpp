@@ -25,7 +25,8 @@ void AddGatewayFlags(CLI::App* cmd, GatewayFlags* gw) {
                   "API version (default: the job's job.toml, else the cm namespace the upload "
                   "declares, else v201809)");
   cmd->add_option("--customer", gw->customer,
-                  "clientCustomerId to act for (default: job.toml's, else a new account per job)");
+                  "clientCustomerId to act for (default: replay: job.toml's; else a new account "
+                  "per job and run)");
   cmd->add_option("--developer-token", gw->developer_token, "developerToken header")
       ->capture_default_str();
   cmd->add_option("--token", gw->bearer, "OAuth2 bearer token (Authorization header)")

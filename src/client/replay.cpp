@@ -6,7 +6,6 @@
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "client/archive.hpp"
@@ -80,14 +79,6 @@ class Replay {
   const uint64_t customer_base_;
 };
 
-// A customer id range no earlier run used (with high probability): 9 random digits, then the
-// job's ordinal added.
-uint64_t RandomCustomerBase() {
-  std::random_device rd;
-  std::uniform_int_distribution<uint64_t> d(1000000000ULL, 8999999999ULL);
-  return d(rd);
-}
-
 }  // namespace
 
 int RunReplay(const ReplayFlags& flags) {
@@ -142,7 +133,7 @@ int RunReplay(const ReplayFlags& flags) {
   std::vector<ReportSink*> raw;
   for (auto& s : sinks) raw.push_back(s.get());
 
-  Replay replay(flags, options, total, board.get(), raw, RandomCustomerBase());
+  Replay replay(flags, options, total, board.get(), raw, RandomCustomerId());
   std::vector<std::thread> workers;
   const size_t n = static_cast<size_t>(std::min<int64_t>(flags.jobs, total));
   for (size_t i = 0; i < n; ++i) workers.emplace_back([&replay, i] { replay.Worker(i); });

@@ -10,7 +10,8 @@
 // for this run, so that jobs replayed in parallel cannot see each other's entities.
 //
 // submit is one job, no archive: it prints the results summary (counts, errors by Type.REASON,
-// the first failing operations) and can keep the downloaded results (--output).
+// the first failing operations) and can keep the downloaded results (--output). Without
+// --customer it too acts for an account of its own.
 //
 // Exit status: 0 when every job passed, 1 when any differs or failed, 2 for bad usage or when
 // the run could not start.

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 namespace bg::client {
 
@@ -11,6 +12,12 @@ std::string FormatCustomerId(uint64_t digits) {
   std::string d = std::to_string(digits % 10000000000ULL);
   d.insert(0, 10 - d.size(), '0');
   return d.substr(0, 3) + "-" + d.substr(3, 3) + "-" + d.substr(6);
+}
+
+uint64_t RandomCustomerId() {
+  std::random_device rd;
+  std::uniform_int_distribution<uint64_t> d(1000000000ULL, 8999999999ULL);
+  return d(rd);
 }
 
 Result<std::unique_ptr<ClientSession>> ClientSession::Open(const GatewayFlags& flags) {

@@ -35,5 +35,7 @@ class ClientSession {
 
 // "1234567890" -> "123-456-7890".
 std::string FormatCustomerId(uint64_t digits);
+// A random ten-digit customer id (an account no earlier run used, with high probability).
+uint64_t RandomCustomerId();
 
 }  // namespace bg::client

@@ -28,6 +28,8 @@ int RunSubmit(const SubmitFlags& flags) {
   ArchivedJob job;
   job.name = flags.file;
   job.upload = flags.file;
+  // Like replay: without --customer, an account of its own (the summary names it).
+  if (flags.gw.customer.empty()) job.customer = FormatCustomerId(RandomCustomerId());
   ProgressBoard board(IsTerminal(stderr), 1, 1);
   board.Begin(0, job.name, 0);
   JobReport r = RunJob(
