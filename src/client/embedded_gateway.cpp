@@ -112,9 +112,12 @@ Result<std::unique_ptr<EmbeddedGateway>> EmbeddedGateway::Start(
     ::close(log_fd);
     return Internal("pipe: " + std::string(std::strerror(errno)));
   }
+  sigset_t no_signals;  // the child starts with no signal blocked, whatever this thread blocks
+  sigemptyset(&no_signals);
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid == 0) {  // only async-signal-safe calls from here on
+    ::sigprocmask(SIG_SETMASK, &no_signals, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);
     if (::dup2(fds[1], STDOUT_FILENO) < 0 || ::dup2(log_fd, STDERR_FILENO) < 0) ::_exit(125);

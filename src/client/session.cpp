@@ -1,6 +1,11 @@
 #include "client/session.hpp"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -20,9 +25,52 @@ uint64_t RandomCustomerId() {
   return d(rd);
 }
 
+namespace {
+
+sigset_t WatchedSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);  // the destructor's "stop watching"
+  return set;
+}
+
+}  // namespace
+
+void ClientSession::WatchSignals() {
+  sigset_t set = WatchedSignals();
+  pthread_sigmask(SIG_BLOCK, &set, &old_mask_);
+  signal_thread_ = std::thread([this, set] {
+    int sig = 0;
+    while (sigwait(&set, &sig) != 0) {
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_ || sig == SIGUSR1) return;
+    std::fprintf(stderr, "\nbatchgate: interrupted; cleaning up\n");
+    std::fflush(nullptr);
+    // Jobs still running fail as the gateway goes away: nothing of that is a report.
+    int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd >= 0) {
+      ::dup2(null_fd, STDOUT_FILENO);
+      ::dup2(null_fd, STDERR_FILENO);
+    }
+    Cleanup();
+    std::_Exit(128 + sig);
+  });
+}
+
+void ClientSession::Cleanup() {
+  embedded_.reset();  // stops the child, removes its temporary data directory
+  std::error_code ec;
+  if (!scratch_.empty()) std::filesystem::remove_all(scratch_, ec);
+  scratch_.clear();
+}
+
 Result<std::unique_ptr<ClientSession>> ClientSession::Open(const GatewayFlags& flags) {
   std::unique_ptr<ClientSession> s(new ClientSession());
   s->flags_ = flags;
+  s->WatchSignals();
   if (flags.gateway.empty()) {
     EmbeddedGatewayOptions o;
     o.data_dir = flags.data_dir;
@@ -46,8 +94,17 @@ Result<std::unique_ptr<ClientSession>> ClientSession::Open(const GatewayFlags& f
 }
 
 ClientSession::~ClientSession() {
-  std::error_code ec;
-  if (!scratch_.empty()) std::filesystem::remove_all(scratch_, ec);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  if (signal_thread_.joinable()) {
+    pthread_kill(signal_thread_.native_handle(), SIGUSR1);
+    signal_thread_.join();
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  Cleanup();
+  pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 
 JobRunOptions ClientSession::RunOptions() const {

@@ -3,11 +3,19 @@
 // (removed at the end) — and the JobRunOptions that follow from the flags.
 //
 // Owns the embedded gateway and the scratch directory; destroying the session stops the one and
-// removes the other. Not thread-safe (set up and torn down by the main thread).
+// removes the other. So that an interrupted run leaves nothing behind either, Open() blocks
+// SIGINT and SIGTERM in the calling thread (threads started later inherit the mask) and starts a
+// thread that waits for them: on one, it stops the embedded gateway, removes the temporary
+// directories and exits with 128 + the signal number. Not thread-safe (set up and torn down by
+// the main thread).
 #pragma once
 
+#include <signal.h>
+
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "client/embedded_gateway.hpp"
 #include "client/job_runner.hpp"
@@ -20,6 +28,8 @@ class ClientSession {
  public:
   static Result<std::unique_ptr<ClientSession>> Open(const GatewayFlags& flags);
   ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
 
   const std::string& gateway() const { return gateway_; }
   // Options for RunJob; results go to the scratch directory.
@@ -27,7 +37,14 @@ class ClientSession {
 
  private:
   ClientSession() = default;
+  void WatchSignals();
+  void Cleanup();  // mu_ held
+
   GatewayFlags flags_;
+  std::mutex mu_;
+  bool closing_ = false;
+  sigset_t old_mask_{};
+  std::thread signal_thread_;
   std::unique_ptr<EmbeddedGateway> embedded_;
   std::string gateway_;
   std::string scratch_;

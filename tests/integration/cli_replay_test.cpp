@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -243,6 +244,36 @@ TEST(CliReplayLimitsTest, AQuotaRefusalFailsTheJobWithTheStorageError) {
   EXPECT_NE(r.out.find("FAILED: upload: upload of bytes 262144-: HTTP 403"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("QuotaExceeded"), std::string::npos) << r.out;
+}
+
+TEST(CliReplayLimitsTest, AnInterruptedReplayLeavesNothingBehind) {
+  // Slow operations (20 ms each) keep the job running until the interrupt.
+  TempDir tmp("bg_replay_int_");
+  ASSERT_TRUE(WriteFile(tmp.Join("slow.xml"), Budgets(3000, "s")));
+  const std::string scratch = tmp.Join("tmp");
+  fs::create_directories(scratch);
+  Command replay({BG_BINARY, "replay", tmp.Join("slow.xml"), "--progress", "lines"},
+                 {{"TMPDIR", scratch}, {"BATCHGATE_FAULTS_LATENCY_US", "20000"}});
+  // The embedded gateway's data directory and the download scratch directory appear...
+  auto entries = [&] {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(scratch)) n += e.is_directory() ? 1 : 0;
+    return n;
+  };
+  ASSERT_TRUE(PollUntil(std::chrono::seconds(20), [&] { return entries() == 2; }));
+  ASSERT_TRUE(PollUntil(std::chrono::seconds(20), [&] {
+    for (const auto& e : fs::directory_iterator(scratch)) {
+      if (fs::exists(e.path() / "batchgate.db")) return true;
+    }
+    return false;
+  }));
+  replay.Signal(SIGINT);
+  CommandResult r = replay.Wait(std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 128 + SIGINT) << r.Describe();
+  EXPECT_NE(r.err.find("interrupted; cleaning up"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");  // no half report
+  // ...and are gone, with the gateway.
+  EXPECT_EQ(entries(), 0u);
 }
 
 // A loopback port nothing listens on: one the kernel handed out and that was closed again.

@@ -20,12 +20,9 @@ std::string CommandResult::Describe() const {
          "; stdout: " + out.substr(0, 4000) + "; stderr: " + err.substr(0, 4000);
 }
 
-CommandResult RunCommand(const std::vector<std::string>& args,
-                         const std::vector<std::pair<std::string, std::string>>& env,
-                         std::chrono::milliseconds timeout) {
-  CommandResult result;
-  TempDir dir("bg_cmd_");
-  const std::string out_path = dir.Join("stdout"), err_path = dir.Join("stderr");
+Command::Command(const std::vector<std::string>& args,
+                 const std::vector<std::pair<std::string, std::string>>& env) {
+  const std::string out_path = dir_.Join("stdout"), err_path = dir_.Join("stderr");
   std::vector<std::string> envs;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string entry(*e);
@@ -55,26 +52,50 @@ CommandResult RunCommand(const std::vector<std::string>& args,
   ::close(out_fd);
   ::close(err_fd);
   ::close(null_fd);
-  if (pid < 0) return result;
+  pid_ = pid;
+}
+
+Command::~Command() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+void Command::Signal(int sig) {
+  if (pid_ > 0) ::kill(pid_, sig);
+}
+
+CommandResult Command::Wait(std::chrono::milliseconds timeout) {
+  CommandResult result;
+  if (pid_ <= 0) return result;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) break;
     if (r < 0 && errno != EINTR) break;
     if (std::chrono::steady_clock::now() >= deadline) {
       result.timed_out = true;
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling the child, bounded
   }
+  pid_ = -1;
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
-  result.out = ReadFile(out_path);
-  result.err = ReadFile(err_path);
+  result.out = ReadFile(dir_.Join("stdout"));
+  result.err = ReadFile(dir_.Join("stderr"));
   return result;
+}
+
+CommandResult RunCommand(const std::vector<std::string>& args,
+                         const std::vector<std::pair<std::string, std::string>>& env,
+                         std::chrono::milliseconds timeout) {
+  Command c(args, env);
+  return c.Wait(timeout);
 }
 
 CommandResult RunBatchgate(const std::vector<std::string>& args,
