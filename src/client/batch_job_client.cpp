@@ -3,18 +3,13 @@
 #include <pugixml.hpp>
 #include <thread>
 
+#include "client/expat_file.hpp"
 #include "common/xml_writer.hpp"
 
 namespace bg::client {
 namespace {
 
 constexpr std::string_view kSoapEnvNs = "http://schemas.xmlsoap.org/soap/envelope/";
-
-std::string_view LocalName(const char* name) {
-  std::string_view s(name);
-  size_t colon = s.rfind(':');
-  return colon == std::string_view::npos ? s : s.substr(colon + 1);
-}
 
 pugi::xml_node Child(pugi::xml_node n, std::string_view local) {
   for (pugi::xml_node c : n.children()) {

@@ -1,23 +1,16 @@
 #include "client/element_locator.hpp"
 
-#include <expat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <vector>
+
+#include "client/expat_file.hpp"
 
 namespace bg::client {
 namespace {
 
 constexpr int kBlock = 256 * 1024;
-
-std::string_view Local(const char* name) {
-  std::string_view s(name);
-  size_t colon = s.rfind(':');
-  return colon == std::string_view::npos ? s : s.substr(colon + 1);
-}
 
 }  // namespace
 
@@ -42,8 +35,8 @@ struct ElementLocator::Impl {
     std::unordered_map<std::string, int> seen;  // children met so far, by name
   };
 
-  int fd = -1;
-  XML_Parser parser = nullptr;
+  ExpatFile file;
+  XML_Parser parser = nullptr;  // file.parser()
   int depth = 0;
   int64_t started = 0;  // operations elements started
   int64_t target = -1;
@@ -53,11 +46,6 @@ struct ElementLocator::Impl {
   bool finished = false;
   std::vector<Frame> frames;
   std::unordered_map<std::string, Location> positions;
-
-  ~Impl() {
-    if (parser) XML_ParserFree(parser);
-    if (fd >= 0) ::close(fd);
-  }
 
   Location Here() const {
     return {static_cast<uint64_t>(XML_GetCurrentLineNumber(parser)),
@@ -75,7 +63,7 @@ struct ElementLocator::Impl {
       self->frames.push_back({"operations[" + std::to_string(index) + "]", {}});
       self->positions.emplace(self->frames.back().key, self->Here());
     } else if (self->depth > 2 && self->collecting) {
-      std::string local(Local(name));
+      std::string local(LocalName(name));
       Frame& parent = self->frames.back();
       int k = parent.seen[local]++;
       std::string key = parent.key + "." + local + "[" + std::to_string(k) + "]";
@@ -116,7 +104,7 @@ struct ElementLocator::Impl {
         if (buf == nullptr) return false;
         ssize_t n;
         do {
-          n = ::read(fd, buf, kBlock);
+          n = ::read(file.fd(), buf, kBlock);
         } while (n < 0 && errno == EINTR);
         if (n < 0) return false;
         st = XML_ParseBuffer(parser, static_cast<int>(n), n == 0);
@@ -133,11 +121,8 @@ ElementLocator::~ElementLocator() = default;
 
 Result<std::unique_ptr<ElementLocator>> ElementLocator::Open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
-  impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (impl->fd < 0) return NotFound("cannot open " + path + ": " + std::strerror(errno));
-  impl->parser = XML_ParserCreate(nullptr);
-  if (impl->parser == nullptr) return Internal("out of memory");
-  XML_SetUserData(impl->parser, impl.get());
+  BG_RETURN_IF_ERROR(impl->file.Open(path, impl.get()));
+  impl->parser = impl->file.parser();
   XML_SetElementHandler(impl->parser, Impl::OnStart, Impl::OnEnd);
   XML_SetStartDoctypeDeclHandler(impl->parser, Impl::OnDoctype);
   return std::unique_ptr<ElementLocator>(new ElementLocator(std::move(impl)));

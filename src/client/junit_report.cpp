@@ -2,7 +2,6 @@
 // differ or its status / operations are not what was expected, <error> when the client could
 // not complete it. Test cases stream to FILE.part; Finish() writes FILE with the counts and
 // renames it into place.
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -11,12 +10,6 @@
 
 namespace bg::client {
 namespace {
-
-std::string Seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.3f", s);
-  return buf;
-}
 
 class JUnitReport final : public ReportSink {
  public:
@@ -37,7 +30,7 @@ class JUnitReport final : public ReportSink {
     w.Start("testcase");
     w.Attribute("classname", "batchgate.replay");
     w.Attribute("name", r.name);
-    w.Attribute("time", Seconds(r.seconds));
+    w.Attribute("time", FormatSeconds(r.seconds, 3));
     if (!r.passed()) {
       const bool error = !r.failure.empty();
       w.Start(error ? "error" : "failure");
@@ -97,7 +90,7 @@ class JUnitReport final : public ReportSink {
     w.Attribute("tests", std::to_string(tests_));
     w.Attribute("failures", std::to_string(failures_));
     w.Attribute("errors", std::to_string(errors_));
-    w.Attribute("time", Seconds(t.seconds));
+    w.Attribute("time", FormatSeconds(t.seconds, 3));
   }
 
   std::string path_, part_path_;

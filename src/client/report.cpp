@@ -8,12 +8,6 @@
 namespace bg::client {
 namespace {
 
-std::string Seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.2f", s);
-  return buf;
-}
-
 std::string Quoted(const std::string& s) { return s.empty() ? "(absent)" : "'" + s + "'"; }
 
 class TextReport final : public ReportSink {
@@ -28,7 +22,7 @@ class TextReport final : public ReportSink {
       << ": " << t.passed << " ok, " << t.differ << " differ, " << t.failed << " failed; "
       << t.operations << " operations (" << t.succeeded << " succeeded, " << t.operations_failed
       << " failed), " << t.differences << " difference" << (t.differences == 1 ? "" : "s") << "; "
-      << Seconds(t.seconds) << " s\n";
+      << FormatSeconds(t.seconds) << " s\n";
     out_(s.str());
     return Status::Ok();
   }
@@ -81,7 +75,7 @@ class JsonReport final : public ReportSink {
         << ",\"note\":" << JsonString(d.note) << "}";
     }
     s << "],\"requests\":" << r.requests << ",\"bytesUploaded\":" << r.bytes_uploaded
-      << ",\"seconds\":" << Seconds(r.seconds) << "}";
+      << ",\"seconds\":" << FormatSeconds(r.seconds) << "}";
     out_(s.str());
   }
 
@@ -91,7 +85,8 @@ class JsonReport final : public ReportSink {
       << ",\"jobs\":" << t.jobs << ",\"passed\":" << t.passed << ",\"differ\":" << t.differ
       << ",\"failed\":" << t.failed << ",\"operations\":" << t.operations
       << ",\"succeeded\":" << t.succeeded << ",\"operationsFailed\":" << t.operations_failed
-      << ",\"differences\":" << t.differences << ",\"seconds\":" << Seconds(t.seconds) << "}}\n";
+      << ",\"differences\":" << t.differences << ",\"seconds\":" << FormatSeconds(t.seconds)
+      << "}}\n";
     out_(s.str());
     return Status::Ok();
   }
@@ -116,6 +111,12 @@ void RunTotals::Add(const JobReport& r) {
   succeeded += r.summary.succeeded();
   operations_failed += r.summary.failed();
   differences += static_cast<int64_t>(r.differences);
+}
+
+std::string FormatSeconds(double seconds, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.*f", decimals, seconds);
+  return buf;
 }
 
 std::string DifferenceText(const Difference& d) {
@@ -146,7 +147,7 @@ std::string JobText(const JobReport& r, int64_t total_jobs, bool details) {
       << " succeeded, " << r.summary.failed() << " failed";
     if (r.compared) s << "; " << r.ids_mapped << " ids mapped";
     s << "; " << r.requests << " upload requests, " << r.bytes_uploaded << " bytes; "
-      << Seconds(r.seconds) << " s\n";
+      << FormatSeconds(r.seconds) << " s\n";
   }
   for (const ApiError& e : r.processing_errors) {
     s << "   processing error " << e.ErrorString();

@@ -46,6 +46,8 @@ Result<std::unique_ptr<ReportSink>> MakeJUnitReport(const std::string& path);
 
 // The per-job text block (also used by `submit`).
 std::string JobText(const JobReport& r, int64_t total_jobs, bool details);
+// "1.25" (`decimals` digits after the point).
+std::string FormatSeconds(double seconds, int decimals = 2);
 // One line per difference: "operation 3 result.Campaign.name: archived 'a', replayed 'b'".
 std::string DifferenceText(const Difference& d);
 

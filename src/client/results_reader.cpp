@@ -1,22 +1,16 @@
 #include "client/results_reader.hpp"
 
-#include <expat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "client/expat_file.hpp"
+
 namespace bg::client {
 namespace {
 
 constexpr size_t kBlock = 64 * 1024;
-
-std::string_view Local(const char* name) {
-  std::string_view s(name);
-  size_t colon = s.rfind(':');
-  return colon == std::string_view::npos ? s : s.substr(colon + 1);
-}
 
 bool AllSpace(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -37,9 +31,9 @@ std::string XmlTree::ChildText(std::string_view local) const {
 }
 
 struct ResultsReader::Impl {
-  int fd = -1;
-  XML_Parser parser = nullptr;
-  std::vector<XmlTree*> open;  // the rval being read and its open descendants
+  ExpatFile file;
+  XML_Parser parser = nullptr;  // file.parser()
+  std::vector<XmlTree*> open;   // the rval being read and its open descendants
   std::optional<XmlTree> current;
   std::deque<ResultEntry> ready;
   bool eof = false;
@@ -47,14 +41,9 @@ struct ResultsReader::Impl {
   bool seen_only_space = true;  // so far the file is whitespace only
   std::string error;
 
-  ~Impl() {
-    if (parser) XML_ParserFree(parser);
-    if (fd >= 0) ::close(fd);
-  }
-
   static void XMLCALL OnStart(void* data, const XML_Char* name, const XML_Char** attrs) {
     auto* self = static_cast<Impl*>(data);
-    std::string_view local = Local(name);
+    std::string_view local = LocalName(name);
     if (self->open.empty()) {
       if (local != "rval") return;
       self->current.emplace();
@@ -68,7 +57,7 @@ struct ResultsReader::Impl {
     XmlTree* node = self->open.back();
     node->name = std::string(local);
     for (const XML_Char** a = attrs; *a != nullptr; a += 2) {
-      if (Local(a[0]) == "type") node->xsi_type = std::string(Local(a[1]));
+      if (LocalName(a[0]) == "type") node->xsi_type = std::string(LocalName(a[1]));
     }
   }
 
@@ -115,7 +104,7 @@ struct ResultsReader::Impl {
     char buf[kBlock];
     ssize_t n;
     do {
-      n = ::read(fd, buf, sizeof(buf));
+      n = ::read(file.fd(), buf, sizeof(buf));
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
       failed = true;
@@ -143,11 +132,8 @@ ResultsReader::~ResultsReader() = default;
 
 Result<std::unique_ptr<ResultsReader>> ResultsReader::Open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
-  impl->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (impl->fd < 0) return NotFound("cannot open " + path + ": " + std::strerror(errno));
-  impl->parser = XML_ParserCreate(nullptr);
-  if (impl->parser == nullptr) return Internal("out of memory");
-  XML_SetUserData(impl->parser, impl.get());
+  BG_RETURN_IF_ERROR(impl->file.Open(path, impl.get()));
+  impl->parser = impl->file.parser();
   XML_SetElementHandler(impl->parser, Impl::OnStart, Impl::OnEnd);
   XML_SetCharacterDataHandler(impl->parser, Impl::OnText);
   XML_SetStartDoctypeDeclHandler(impl->parser, Impl::OnDoctype);

@@ -1,6 +1,5 @@
 #include "client/upload_plan.hpp"
 
-#include <expat.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -11,6 +10,8 @@
 #include <set>
 #include <string_view>
 #include <vector>
+
+#include "client/expat_file.hpp"
 
 namespace bg::client {
 namespace {
@@ -80,9 +81,7 @@ struct ScanState {
 };
 
 bool IsIdElement(std::string_view name) {
-  if (size_t colon = name.rfind(':'); colon != std::string_view::npos) {
-    name.remove_prefix(colon + 1);
-  }
+  name = LocalName(name);
   return name == "id" || (name.size() > 2 && name.substr(name.size() - 2) == "Id");
 }
 
@@ -125,13 +124,6 @@ void XMLCALL OnDoctype(void* data, const XML_Char*, const XML_Char*, const XML_C
   XML_StopParser(static_cast<ScanState*>(data)->parser, XML_FALSE);
 }
 
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
 }  // namespace
 
 size_t UploadPlan::PieceAt(uint64_t offset) const {
@@ -142,31 +134,26 @@ size_t UploadPlan::PieceAt(uint64_t offset) const {
 }
 
 Result<UploadPlan> PlanUpload(const std::string& path, uint64_t chunk_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return NotFound("cannot open " + path + ": " + std::strerror(errno));
-  FdCloser closer{fd};
   Planner planner(std::max<uint64_t>(RoundUp(chunk_bytes), kUploadUnit));
-  std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr),
-                                                                 XML_ParserFree);
-  if (!parser) return Internal("out of memory");
   ScanState state;
-  state.parser = parser.get();
+  ExpatFile file;
+  BG_RETURN_IF_ERROR(file.Open(path, &state));
+  XML_Parser parser = file.parser();
+  state.parser = parser;
   state.planner = &planner;
-  XML_SetUserData(parser.get(), &state);
-  XML_SetElementHandler(parser.get(), OnStart, OnEnd);
-  XML_SetCharacterDataHandler(parser.get(), OnText);
-  XML_SetStartDoctypeDeclHandler(parser.get(), OnDoctype);
+  XML_SetElementHandler(parser, OnStart, OnEnd);
+  XML_SetCharacterDataHandler(parser, OnText);
+  XML_SetStartDoctypeDeclHandler(parser, OnDoctype);
   bool parsing = true;
   uint64_t size = 0;
   std::vector<char> buf(kBlock);
   for (;;) {
-    ssize_t n = ::read(fd, buf.data(), buf.size());
+    ssize_t n = ::read(file.fd(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return Internal("cannot read " + path + ": " + std::strerror(errno));
     size += static_cast<uint64_t>(n);
     // A document that stops being well-formed is still uploaded whole; only the cutting stops.
-    if (parsing &&
-        XML_Parse(parser.get(), buf.data(), static_cast<int>(n), n == 0) != XML_STATUS_OK) {
+    if (parsing && XML_Parse(parser, buf.data(), static_cast<int>(n), n == 0) != XML_STATUS_OK) {
       parsing = false;
     }
     if (n == 0) break;

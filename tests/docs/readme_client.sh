@@ -5,17 +5,8 @@
 # Usage: readme_client.sh BATCHGATE_BINARY README.md FIXTURES_DIR
 set -euo pipefail
 bin="$1"; readme="$2"; fixtures="$3"
-work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-"$bin" serve --listen 127.0.0.1:0 --data "$work/data" > "$work/stdout" 2> "$work/stderr" &
-pid=$!
-for _ in $(seq 1 200); do
-  base="$(head -n 1 "$work/stdout" 2>/dev/null || true)"
-  [ -n "$base" ] && break
-  sleep 0.1  # poll for the base URL line, deadline 20 s
-done
-[ -n "$base" ] || { echo "server did not start"; cat "$work/stderr"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+start_server "$bin"
 
 awk '/^## Replay, submit, validate, export/{on=1; next} /^## /{on=0} on' "$readme" |
   awk '/^```sh$/{code=1; next} /^```$/{code=0; next} code' |
@@ -30,8 +21,6 @@ ln -s "$fixtures" "$work/run/fixtures"
   echo "commands failed:"; cat "$work/out"; exit 1; }
 cat "$work/out"
 
-fail=0
-expect() { grep -q -- "$1" "$work/out" || { echo "MISSING in output: $1"; fail=1; }; }
 expect '(embedded): 5 ok, 1 differ, 0 failed'
 expect '^replay exit status 1$'
 expect "operation 0 result.Budget.amount.microAmount: archived '55000000', replayed '50000000'"

@@ -208,14 +208,20 @@ std::string Budgets(int ops, const std::string& tag) {
   return doc + "</mutate>";
 }
 
+// A server (not started yet) on a data dir in `dir`, with one setting from the environment.
+ServerProcessOptions ServerWith(const TempDir& dir, const std::string& key,
+                                const std::string& value) {
+  ServerProcessOptions o;
+  o.data_dir = dir.Join("data");
+  o.env = {{key, value}};
+  return o;
+}
+
 TEST(CliReplayLimitsTest, ChunksRefusedWith503AreResumed) {
   // One chunk in flight per customer: parallel uploads into one account get 503 + Retry-After,
   // which the client answers with a status query and a resumed upload.
   TempDir dir("bg_replay_503_");
-  ServerProcessOptions o;
-  o.data_dir = dir.Join("data");
-  o.env = {{"BATCHGATE_UPLOAD_MAX_CONCURRENT_PER_CUSTOMER", "1"}};
-  ServerProcess server(o);
+  ServerProcess server(ServerWith(dir, "BATCHGATE_UPLOAD_MAX_CONCURRENT_PER_CUSTOMER", "1"));
   ASSERT_TRUE(server.Start());
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(WriteFile(dir.Join("j" + std::to_string(i) + ".xml"),
@@ -232,10 +238,7 @@ TEST(CliReplayLimitsTest, ChunksRefusedWith503AreResumed) {
 
 TEST(CliReplayLimitsTest, AQuotaRefusalFailsTheJobWithTheStorageError) {
   TempDir dir("bg_replay_quota_");
-  ServerProcessOptions o;
-  o.data_dir = dir.Join("data");
-  o.env = {{"BATCHGATE_UPLOAD_QUOTA_BYTES", "300000"}};
-  ServerProcess server(o);
+  ServerProcess server(ServerWith(dir, "BATCHGATE_UPLOAD_QUOTA_BYTES", "300000"));
   ASSERT_TRUE(server.Start());
   ASSERT_TRUE(WriteFile(dir.Join("big.xml"), Budgets(3000, "q")));
   CommandResult r = RunBatchgate(
