@@ -28,8 +28,10 @@ void AddGatewayFlags(CLI::App* cmd, GatewayFlags* gw) {
                   "clientCustomerId to act for (default: replay: job.toml's; else a new account "
                   "per job and run)");
   cmd->add_option("--developer-token", gw->developer_token, "developerToken header")
+      ->envname("BATCHGATE_CLIENT_DEVELOPER_TOKEN")
       ->capture_default_str();
   cmd->add_option("--token", gw->bearer, "OAuth2 bearer token (Authorization header)")
+      ->envname("BATCHGATE_CLIENT_TOKEN")
       ->capture_default_str();
   cmd->add_option("--ca-file", gw->ca_file, "PEM file of CAs trusted for an https:// gateway");
   cmd->add_option("--chunk-size", gw->chunk_bytes,
@@ -38,7 +40,8 @@ void AddGatewayFlags(CLI::App* cmd, GatewayFlags* gw) {
       ->capture_default_str()
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32));
   cmd->add_option("--timeout", gw->timeout_seconds,
-                  "Seconds a job may take, upload to results, before it counts as failed")
+                  "Seconds to wait for an uploaded job to end (DONE or CANCELED) before it "
+                  "counts as failed")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
 }

@@ -32,7 +32,8 @@ struct JobRunOptions {
   std::string version;      // --version; "" = from the upload's namespace
   HttpClientOptions http;
   uint64_t chunk_bytes = kUploadUnit;
-  std::chrono::milliseconds timeout{std::chrono::minutes(30)};  // per job, upload to results
+  // How long an uploaded job may take to end (every HTTP step has its own timeout too).
+  std::chrono::milliseconds timeout{std::chrono::minutes(30)};
   DiffOptions diff;           // --ignore; job.toml adds its own patterns
   std::string results_dir;    // where downloads are written
   bool keep_results = false;  // false: each download is deleted once it is compared

@@ -62,6 +62,8 @@ Command::~Command() {
   }
 }
 
+std::string Command::Output() const { return ReadFile(dir_.Join("stdout")); }
+
 void Command::Signal(int sig) {
   if (pid_ > 0) ::kill(pid_, sig);
 }

@@ -37,6 +37,8 @@ class Command {
 
   pid_t pid() const { return pid_; }
   void Signal(int sig);
+  // What the child wrote to stdout so far.
+  std::string Output() const;
   // Waits for the exit (killing the child past `timeout`) and collects the output.
   CommandResult Wait(std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
