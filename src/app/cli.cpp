@@ -13,6 +13,7 @@
 #include "app/app.hpp"
 #include "app/config.hpp"
 #include "backend/sandbox/seed.hpp"
+#include "client/commands.hpp"
 #include "common/sqlite.hpp"
 #include "schema/wsdl_import.hpp"
 #include "schema/wsdl_writer.hpp"
@@ -170,6 +171,7 @@ int RunCli(int argc, char** argv) {
   AddServeCommand(cli, &runner);
   AddSchemaCommand(cli, &runner);
   AddSandboxCommand(cli, &runner);
+  client::AddClientCommands(cli, &runner);  // replay, submit, validate (src/client/)
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,17 +4,8 @@
 # Usage: readme_walkthrough.sh BATCHGATE_BINARY README.md
 set -euo pipefail
 bin="$1"; readme="$2"
-work="$(mktemp -d)"
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-"$bin" serve --listen 127.0.0.1:0 --data "$work/data" > "$work/stdout" 2> "$work/stderr" &
-pid=$!
-for _ in $(seq 1 200); do
-  base="$(head -n 1 "$work/stdout" 2>/dev/null || true)"
-  [ -n "$base" ] && break
-  sleep 0.1  # poll for the base URL line, deadline 20 s
-done
-[ -n "$base" ] || { echo "server did not start"; cat "$work/stderr"; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+start_server "$bin"
 
 # The shell blocks of the walkthrough section, with the documented address swapped for ours.
 awk '/^## Five-minute walkthrough/{on=1; next} /^## /{on=0} on' "$readme" |
@@ -26,8 +17,6 @@ grep -q "^BG=$base\$" "$work/walkthrough.sh" || { echo "README no longer sets BG
   echo "walkthrough failed:"; cat "$work/out"; exit 1; }
 cat "$work/out"
 
-fail=0
-expect() { grep -q -- "$1" "$work/out" || { echo "MISSING in output: $1"; fail=1; }; }
 expect '^308$'
 expect '^200$'
 expect '^status DONE$'
