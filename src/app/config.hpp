@@ -52,9 +52,9 @@ struct Config {
   int64_t retention_sweep_interval_seconds = 600;  // how often expired files are deleted
 
   // [executor]
-  int executor_batch_size = 200;
+  int executor_batch_size = 10000;
   int executor_workers = 1;
-  int executor_max_batch_ms = 500;    // a batch also commits once it has run this long
+  int executor_max_batch_ms = 200;    // a batch also commits once it has run this long
   int executor_retry_limit = 5;       // retries of a transiently failing operation
   int executor_retry_base_ms = 100;   // first backoff; doubles per retry, with jitter
   int executor_retry_max_ms = 10000;  // backoff cap

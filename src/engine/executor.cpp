@@ -77,6 +77,28 @@ ApiError FileFormatError(const DocumentError& e) {
   return err;
 }
 
+// The processing error of a cancel that left operations unexecuted (executor.hpp), or nullopt
+// when every uploaded operation ran or nothing was uploaded.
+Result<std::optional<ApiError>> NotExecuted(store::JobStore* store, const BatchJob& job,
+                                             int64_t executed) {
+  if (!UploadComplete(job)) return std::optional<ApiError>();
+  Result<int64_t> total = CountOperations(store->UploadPath(job.id),
+                                          static_cast<uint64_t>(*job.upload_total));
+  if (!total.ok()) {
+    // A malformed document executes nothing and ends with FILE_FORMAT_ERROR anyway.
+    if (total.status().code() == StatusCode::kInvalidArgument) return std::optional<ApiError>();
+    return total.status();
+  }
+  if (*total <= executed) return std::optional<ApiError>();
+  std::string what = "operations[" + std::to_string(executed) +
+                     (*total - executed > 1 ? ".." + std::to_string(*total - 1) : "") +
+                     "] not executed (" + std::to_string(*total - executed) + " of " +
+                     std::to_string(*total) + "): the job was canceled";
+  ApiError err = ApiError::Make("BatchJobProcessingError", "UNKNOWN", "", what);
+  err.error_string = "BatchJobProcessingError.UNKNOWN";
+  return std::optional<ApiError>(std::move(err));
+}
+
 std::string Describe(const std::vector<ApiError>& errors) {
   std::string s;
   for (const ApiError& e : errors) {
@@ -122,15 +144,17 @@ ExecutorStats Executor::stats() const {
   return s;
 }
 
-Status Executor::Run(int64_t job_id) {
+Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
   BG_ASSIGN_OR_RETURN(BatchJob job, store_->GetJobInternal(job_id));
   if (model::IsTerminal(job.status)) return Status::Ok();
   const schema::Registry* registry = schema::Registry::Get(job.version);
   if (registry == nullptr) return Internal("executor: unsupported version " + job.version);
   if (job.status == JobStatus::kCanceling) {
     // Canceled before (or while) executing: the results so far, possibly none.
+    BG_ASSIGN_OR_RETURN(std::optional<ApiError> not_executed,
+                        NotExecuted(store_, job, job.next_operation));
     BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, CheckpointOf(job),
-                              nullptr, std::nullopt));
+                              nullptr, not_executed));
     ++counters_.jobs_finished;
     return Status::Ok();
   }
@@ -179,12 +203,20 @@ Status Executor::Run(int64_t job_id) {
     BG_ASSIGN_OR_RETURN(BatchJob now, store_->GetJobInternal(job_id));
     if (model::IsTerminal(now.status)) return Status::Ok();
     if (now.status == JobStatus::kCanceling) {
+      ops.reset();  // stop reading ahead
+      BG_ASSIGN_OR_RETURN(std::optional<ApiError> not_executed,
+                          NotExecuted(store_, job, cp.next_operation));
       BG_RETURN_IF_ERROR(
-          Finish(store_, job, *registry, JobStatus::kCanceled, cp, writer.get(), std::nullopt));
+          Finish(store_, job, *registry, JobStatus::kCanceled, cp, writer.get(), not_executed));
       ++counters_.jobs_finished;
       return Status::Ok();
     }
 
+    if (stop != nullptr && stop->load()) {
+      return Status(StatusCode::kUnavailable, "stopping: job " + std::to_string(job_id) +
+                                                  " stays ACTIVE at operation " +
+                                                  std::to_string(cp.next_operation));
+    }
     const uint64_t epoch = poke_epoch_.load(std::memory_order_relaxed);
     backoff_epoch = epoch;
     const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.max_batch_ms);

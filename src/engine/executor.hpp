@@ -17,6 +17,15 @@
 // running job is notified, e.g. by a cancel) ends the batch in progress after the operation in
 // flight and cuts short a retry backoff, which is the one long wait outside a transaction.
 //
+// Operations a cancel leaves unexecuted have no <rval> (as the real service did); the job says
+// how many in one processingErrors entry, BatchJobProcessingError.UNKNOWN (the schema has no
+// reason for it), whose trigger names them: "operations[120..999] not executed (880 of 1000):
+// the job was canceled". A cancel before any byte was uploaded reports nothing (nothing ran).
+//
+// Stopping (the server shuts down): Run(job, stop) returns kUnavailable at the first batch
+// boundary after *stop becomes true (Poke() ends the batch in progress), leaving the job ACTIVE
+// at its last checkpoint; the next start resumes it there, exactly as after a kill -9.
+//
 // Transient failures (backend.hpp IsTransient): the batch commits up to the failing operation,
 // the executor waits a backoff outside any transaction (exponential, with jitter: the n-th retry
 // waits uniform[d/2, d] with d = min(retry_max_ms, retry_base_ms * 2^(n-1))), then applies the
@@ -45,8 +54,8 @@
 namespace bg::engine {
 
 struct ExecutorOptions {
-  int batch_size = 200;
-  int max_batch_ms = 500;
+  int batch_size = 10000;
+  int max_batch_ms = 200;
   int retry_limit = 5;
   int retry_base_ms = 100;
   int retry_max_ms = 10000;
@@ -68,8 +77,9 @@ class Executor {
  public:
   Executor(store::JobStore* store, backend::Backend* backend, ExecutorOptions options = {});
   // Runs the job to a terminal state (or returns an error Status on an internal failure, leaving
-  // the last committed checkpoint in place for a later retry).
-  Status Run(int64_t job_id);
+  // the last committed checkpoint in place for a later retry). With `stop`, returns kUnavailable
+  // at a batch boundary once *stop is true (see above).
+  Status Run(int64_t job_id, const std::atomic<bool>* stop = nullptr);
   // Asks every Run() in progress to end its batch after the current operation and re-read its
   // job's status (cheap; the job id is informational).
   void Poke(int64_t job_id);

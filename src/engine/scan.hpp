@@ -5,6 +5,8 @@
 // builds nothing: no typed trees, no schema lookups. Per-operation problems (unknown types or
 // fields) are not document errors and are left to OpReader. Returns nullopt when the document is
 // fine, the DocumentError (same position and wording as OpReader's) otherwise, or an I/O error.
+// CountOperations counts the `operations` elements of a document ScanDocument accepted (the
+// executor reports how many a cancel left unexecuted).
 // Stateless; thread-safe.
 #pragma once
 
@@ -18,5 +20,6 @@
 namespace bg::engine {
 
 Result<std::optional<DocumentError>> ScanDocument(const std::string& path, uint64_t length);
+Result<int64_t> CountOperations(const std::string& path, uint64_t length);
 
 }  // namespace bg::engine

@@ -8,6 +8,7 @@
 #include "engine/scheduler.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -31,6 +32,7 @@ class Scheduler::Impl {
     std::lock_guard<std::mutex> lock(mu_);
     if (!threads_.empty()) return;
     stopping_ = false;
+    stop_runs_ = false;
     for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { Work(); });
     auto runnable = store_->RunnableJobs();
     if (runnable.ok()) {
@@ -56,6 +58,9 @@ class Scheduler::Impl {
       stopping_ = true;
       threads.swap(threads_);
     }
+    // Jobs in progress stop at their next batch boundary (Executor::Run's `stop`).
+    stop_runs_ = true;
+    executor_->Poke(0);
     cv_.notify_all();
     for (auto& t : threads) t.join();
   }
@@ -136,7 +141,7 @@ class Scheduler::Impl {
       const std::string customer = customer_of_[id];
       busy_customers_.insert(customer);
       lock.unlock();
-      Status s = executor_->Run(id);
+      Status s = executor_->Run(id, &stop_runs_);
       lock.lock();
       running_.erase(id);
       busy_customers_.erase(customer);
@@ -181,6 +186,7 @@ class Scheduler::Impl {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::atomic<bool> stop_runs_{false};  // read by Executor::Run outside mu_
   std::vector<std::thread> threads_;
   std::deque<int64_t> queue_;
   std::set<int64_t> queued_, running_, rerun_;

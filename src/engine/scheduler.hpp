@@ -12,8 +12,9 @@
 // customer is busy waits without occupying a worker.
 //
 // An internal failure of Executor::Run is retried after a bounded exponential backoff (1 s
-// doubling to 60 s). Stop() takes no new job from the queue and waits for the Run() calls in
-// progress to return; jobs still queued stay runnable in the store and are picked up by the next
+// doubling to 60 s). Stop() takes no new job from the queue, asks the Run() calls in progress
+// to stop at their next batch boundary (the job stays ACTIVE at its checkpoint) and waits for
+// them; jobs still queued or stopped stay runnable in the store and are picked up by the next
 // Start(). The destructor calls Stop().
 // Thread-safe.
 #pragma once

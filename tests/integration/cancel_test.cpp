@@ -68,6 +68,14 @@ TEST_F(CancelTest, CancelingAnActiveJobOverSoapKeepsThePartialResults) {
   EXPECT_GE(end.percent, 0);
   EXPECT_LT(end.percent, 100);
 
+  // The operations the cancel left unexecuted are named in one processing error.
+  EXPECT_EQ(end.processing_reason, "UNKNOWN");
+  EXPECT_EQ(end.processing_error_string, "BatchJobProcessingError.UNKNOWN");
+  EXPECT_EQ(end.processing_trigger,
+            "operations[" + std::to_string(end.executed) + ".." + std::to_string(kBudgets - 1) +
+                "] not executed (" + std::to_string(kBudgets - end.executed) + " of " +
+                std::to_string(kBudgets) + "): the job was canceled");
+
   // The partial results: one <rval> per executed operation, indexes 0..n-1 in order.
   ASSERT_FALSE(end.download_url.empty());
   HttpResponse got = Fetch("GET", end.download_url);

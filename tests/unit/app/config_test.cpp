@@ -20,7 +20,7 @@ TEST(ConfigTest, DefaultsWithoutAnySource) {
   EXPECT_EQ(c->listen_port, 8080);
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->public_base_url, "");
-  EXPECT_EQ(c->executor_batch_size, 200);
+  EXPECT_EQ(c->executor_batch_size, 10000);
 }
 
 TEST(ConfigTest, LayersFileThenEnvThenFlags) {

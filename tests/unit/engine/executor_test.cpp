@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "unit/engine/executor_test_util.hpp"
 
 namespace bg::engine {
@@ -207,7 +209,15 @@ TEST(ExecutorTest, CancelIsHonouredBetweenBatches) {
 
   model::BatchJob job = env.Job(id);
   EXPECT_EQ(job.status, JobStatus::kCanceled);
-  EXPECT_FALSE(job.processing_error.has_value());
+  // The operations the cancel left out are named.
+  const size_t n = MixedOperations().size();
+  ASSERT_TRUE(job.processing_error.has_value());
+  EXPECT_EQ(job.processing_error->type, "BatchJobProcessingError");
+  EXPECT_EQ(job.processing_error->reason, "UNKNOWN");
+  EXPECT_EQ(job.processing_error->trigger, "operations[2.." + std::to_string(n - 1) +
+                                               "] not executed (" + std::to_string(n - 2) +
+                                               " of " + std::to_string(n) +
+                                               "): the job was canceled");
   EXPECT_EQ(job.progress.num_operations_executed, 2);
   EXPECT_EQ(job.progress.num_results_written, 2);
   EXPECT_LT(job.progress.estimated_percent_executed, 100);
@@ -218,6 +228,58 @@ TEST(ExecutorTest, CancelIsHonouredBetweenBatches) {
   ASSERT_EQ(doc.rvals.size(), 2u);
   EXPECT_EQ(doc.rvals[1].element, "Campaign");
   EXPECT_EQ(env.CountEntities("ad_group"), 0);
+}
+
+// Sets a stop flag once `after` operations have been applied, as a server shutdown would.
+class StoppingBackend : public backend::Backend {
+ public:
+  StoppingBackend(backend::Backend* inner, int after, Executor** executor)
+      : inner_(inner), after_(after), executor_(executor) {}
+  Status Init(sqlite::Db& db) override { return inner_->Init(db); }
+  Result<model::MutateResult> Apply(sqlite::Txn& txn, const backend::ExecContext& ctx,
+                                    const model::Operation& op) override {
+    if (++calls_ == after_) {
+      stop.store(true);
+      (*executor_)->Poke(ctx.job_id);
+    }
+    return inner_->Apply(txn, ctx, op);
+  }
+  std::atomic<bool> stop{false};
+
+ private:
+  backend::Backend* inner_;
+  int after_;
+  Executor** executor_;
+  int calls_ = 0;
+};
+
+TEST(ExecutorTest, StopEndsAtABatchBoundaryAndTheJobResumesThere) {
+  std::vector<std::string> ops = MixedOperations();
+  for (int i = 0; i < 20; ++i) ops.push_back(KeywordAdd(-3, "stop" + std::to_string(i)));
+  Env reference("exec_stop_ref");
+  int64_t ref_id = reference.JobWithUpload(PythonUpload(ops));
+  Executor ref_exec(reference.store.get(), reference.sandbox.get(), ExecutorOptions{100});
+  ASSERT_TRUE(ref_exec.Run(ref_id).ok());
+
+  Env env("exec_stop");
+  int64_t id = env.JobWithUpload(PythonUpload(ops));
+  Executor* self = nullptr;
+  StoppingBackend stopping(env.sandbox.get(), 7, &self);
+  Executor executor(env.store.get(), &stopping, ExecutorOptions{100});
+  self = &executor;
+  Status s = executor.Run(id, &stopping.stop);
+  EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+  // The poke ended the batch right after the 7th operation; it committed and the job waits.
+  model::BatchJob job = env.Job(id);
+  EXPECT_EQ(job.status, JobStatus::kActive);
+  EXPECT_EQ(job.next_operation, 7);
+  EXPECT_EQ(job.progress.num_operations_executed, 7);
+
+  Executor again(env.store.get(), env.sandbox.get(), ExecutorOptions{100});
+  ASSERT_TRUE(again.Run(id).ok());
+  EXPECT_EQ(env.Job(id).status, JobStatus::kDone);
+  EXPECT_EQ(ReadAll(env.store->ResultsPath(id)), ReadAll(reference.store->ResultsPath(ref_id)));
+  EXPECT_EQ(env.CountEntities("criterion"), reference.CountEntities("criterion"));
 }
 
 TEST(ExecutorTest, CancelBeforeUploadEndsWithEmptyResults) {
