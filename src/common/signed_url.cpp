@@ -8,10 +8,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 namespace bg {
 namespace {
@@ -99,6 +101,21 @@ std::string RandomHex(size_t n) {
       RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
     // The OS CSPRNG failing is not recoverable; never fall back to weak randomness.
     std::abort();
+  }
+  return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), n);
+}
+
+std::string UniqueHex(size_t n) {
+  thread_local std::mt19937_64 gen = [] {
+    uint64_t seed[4];
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(seed), sizeof seed) != 1) std::abort();
+    std::seed_seq seq(reinterpret_cast<uint32_t*>(seed), reinterpret_cast<uint32_t*>(seed + 4));
+    return std::mt19937_64(seq);
+  }();
+  std::string bytes(n, '\0');
+  for (size_t i = 0; i < n; i += 8) {
+    uint64_t r = gen();
+    std::memcpy(bytes.data() + i, &r, std::min<size_t>(8, n - i));
   }
   return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), n);
 }

@@ -22,6 +22,9 @@ namespace bg {
 
 // n random bytes from the OS CSPRNG, hex-encoded (2n characters).
 std::string RandomHex(size_t n);
+// The same shape from a per-thread generator seeded once from the CSPRNG: for identifiers that
+// must be unique, not secret (SOAP requestIds), at a fraction of RandomHex's cost.
+std::string UniqueHex(size_t n);
 // Constant-time equality of two strings (length leaks, content does not).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -69,6 +69,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::unique_ptr<char[]> piece_;  // request body pieces (see ServeOne)
+  size_t piece_size_ = 0;
   ServerShared* shared_;
   uint64_t id_ = 0;
   std::string remote_;

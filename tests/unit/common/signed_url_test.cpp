@@ -4,10 +4,14 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace bg {
 namespace {
@@ -195,6 +199,34 @@ TEST(UrlSignerTest, LoadOrCreateRefusesATruncatedKey) {
   { std::ofstream(dir + "/signing.key") << "short"; }
   EXPECT_FALSE(UrlSigner::LoadOrCreate(dir).ok());
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace bg
+
+namespace bg {
+namespace {
+
+TEST(UniqueHexTest, HexOfTheAskedLengthAndNoRepeatsAcrossThreads) {
+  std::vector<std::string> ids;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::string> mine;
+      for (int i = 0; i < 5000; ++i) mine.push_back(UniqueHex(16));
+      std::lock_guard<std::mutex> lock(mu);
+      ids.insert(ids.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const std::string& id : ids) {
+    ASSERT_EQ(id.size(), 32u);
+    ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(UniqueHex(3).size(), 6u);  // lengths that are not a multiple of 8
 }
 
 }  // namespace
