@@ -160,12 +160,18 @@ TEST_F(LimitsTest, ConcurrentUploadsPerCustomerAreCappedWith503) {
                              std::string(500, ' ')));
 
   // A second chunk of A (another job) is refused with a retriable 503 while the first is open;
-  // poll because the first request's head may still be on its way to the server.
+  // poll because the first request's head may still be on its way to the server. Every poll is
+  // a new chunk (a chunk of bytes already stored is answered without a slot).
   HttpResponse refused;
+  int64_t a2_stored = 0;
   EXPECT_TRUE(PollUntil(
       std::chrono::seconds(10),
       [&] {
-        refused = Fetch("PUT", a2, {{"Content-Range", "bytes 0-99/*"}}, std::string(100, ' '));
+        refused = Fetch("PUT", a2,
+                        {{"Content-Range", "bytes " + std::to_string(a2_stored) + "-" +
+                                               std::to_string(a2_stored + 99) + "/*"}},
+                        std::string(100, ' '));
+        if (refused.status == 308) a2_stored += 100;
         return refused.status == 503;
       }))
       << refused.status << " " << refused.body;
@@ -180,8 +186,12 @@ TEST_F(LimitsTest, ConcurrentUploadsPerCustomerAreCappedWith503) {
   HttpResponse first = slow->ReadResponse();
   EXPECT_EQ(first.status, 308) << first.error << first.body;
   HttpResponse retried =
-      Fetch("PUT", a2, {{"Content-Range", "bytes 0-99/*"}}, std::string(100, ' '));
+      Fetch("PUT", a2,
+            {{"Content-Range", "bytes " + std::to_string(a2_stored) + "-" +
+                                   std::to_string(a2_stored + 99) + "/*"}},
+            std::string(100, ' '));
   EXPECT_EQ(retried.status, 308) << retried.error << retried.body;
+  EXPECT_EQ(retried.Header("Range"), "bytes=0-" + std::to_string(a2_stored + 99));
 }
 
 TEST_F(LimitsTest, SlowlorisIsCutOffWithTheConfiguredReadTimeout) {
