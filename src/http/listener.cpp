@@ -1,9 +1,8 @@
-// The accept loop: one strand per connection, a cap on live connections (over the cap a client
-// gets a short 503 and the connection is closed).
+// The accept loop: connections dealt out to the I/O threads' io_contexts in turn, a cap on live
+// connections (over the cap a client gets a short 503 and the connection is closed).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
@@ -29,10 +28,12 @@ asio::awaitable<void> Reject(tcp::socket socket) {
 
 }  // namespace
 
-asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared) {
+asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared,
+                                 std::vector<asio::any_io_executor> executors) {
+  size_t next = 0;
   for (;;) {
-    auto [ec, socket] =
-        co_await acceptor.async_accept(asio::make_strand(acceptor.get_executor()), kAwait);
+    auto [ec, socket] = co_await acceptor.async_accept(executors[next], kAwait);
+    next = (next + 1) % executors.size();
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       // Out of descriptors or similar: back off instead of spinning.

@@ -1,8 +1,10 @@
-// Server::Impl: binds the listener, runs the io_context on `threads` threads, and shuts down
-// gracefully (stop accepting, close idle connections, let in-flight exchanges finish).
+// Server::Impl: binds the listener, runs one io_context per thread (`threads` of them; the
+// acceptor lives on the first), and shuts down gracefully (stop accepting, close idle
+// connections, let in-flight exchanges finish).
 #include "http/server.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -21,7 +23,9 @@ class Server::Impl {
  public:
   // Declared first: sessions destroyed with the io_context still unregister here.
   internal::ServerShared shared;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> iocs;  // one per thread
+  // Keep every io_context's run() going while it has no connection yet.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::optional<tcp::acceptor> acceptor;
   std::vector<std::thread> threads;
   uint16_t port = 0;
@@ -43,14 +47,18 @@ Status Server::Start() {
   if (d.running) return FailedPrecondition("server already started");
   const ServerOptions& o = d.shared.options;
   if (o.threads < 1) return InvalidArgument("http threads must be >= 1");
+  d.acceptor.reset();  // before the io_context it uses (a Start() after a Stop())
+  d.iocs.clear();
+  for (int i = 0; i < o.threads; ++i) d.iocs.push_back(std::make_unique<asio::io_context>(1));
+  asio::io_context& first = *d.iocs.front();
   boost::system::error_code ec;
-  tcp::resolver resolver(d.ioc);
+  tcp::resolver resolver(first);
   auto results = resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive, ec);
   if (ec || results.empty()) {
     return InvalidArgument("cannot resolve listen host '" + o.host + "': " + ec.message());
   }
   tcp::endpoint endpoint = results.begin()->endpoint();
-  d.acceptor.emplace(d.ioc);
+  d.acceptor.emplace(first);
   if (d.acceptor->open(endpoint.protocol(), ec); ec) return Internal("open: " + ec.message());
   if (d.acceptor->set_option(asio::socket_base::reuse_address(true), ec); ec) {
     return Internal("setsockopt: " + ec.message());
@@ -63,10 +71,15 @@ Status Server::Start() {
     return Internal("listen: " + ec.message());
   }
   d.port = d.acceptor->local_endpoint().port();
-  asio::co_spawn(d.ioc, internal::AcceptLoop(*d.acceptor, &d.shared), [](std::exception_ptr) {});
+  std::vector<asio::any_io_executor> executors;
+  for (auto& ioc : d.iocs) executors.push_back(ioc->get_executor());
+  asio::co_spawn(first, internal::AcceptLoop(*d.acceptor, &d.shared, std::move(executors)),
+                 [](std::exception_ptr) {});
   d.running = true;
-  for (int i = 0; i < o.threads; ++i) {
-    d.threads.emplace_back([&d] { d.ioc.run(); });
+  d.work.clear();
+  for (auto& ioc : d.iocs) {
+    d.work.push_back(asio::make_work_guard(*ioc));
+    d.threads.emplace_back([ctx = ioc.get()] { ctx->run(); });
   }
   return Status::Ok();
 }
@@ -78,7 +91,7 @@ void Server::Stop() {
   if (!d.running) return;
   d.running = false;
   d.shared.stopping.store(true);
-  asio::post(d.ioc, [&d] {
+  asio::post(*d.iocs.front(), [&d] {
     boost::system::error_code ec;
     d.acceptor->close(ec);
   });
@@ -96,7 +109,8 @@ void Server::Stop() {
     d.shared.cv.wait_for(lock, std::chrono::seconds(d.shared.options.shutdown_grace_seconds),
                          [&d] { return d.shared.sessions.empty(); });
   }
-  d.ioc.stop();
+  d.work.clear();
+  for (auto& ioc : d.iocs) ioc->stop();
   for (auto& t : d.threads) t.join();
   d.threads.clear();
 }

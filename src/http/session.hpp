@@ -3,10 +3,12 @@
 //   listener.cpp        accept loop; enforces max_connections
 //   session.cpp         one connection: read head -> Router -> stream body -> write response, loop
 //   response_writer.cpp writes a Response (string or file body, HEAD) with Content-Length
-//   server.cpp          Server::Impl: io_context threads, Start/Stop
+//   server.cpp          Server::Impl: one io_context per thread, Start/Stop
 //
-// Each connection runs as one coroutine on its own strand. ServerShared is owned by Server::Impl
-// and outlives every session; its members are thread-safe as documented below.
+// Each connection runs as one coroutine on the io_context of one thread (connections are dealt
+// out round-robin at accept), so no strand is needed: a session's handlers never run
+// concurrently. ServerShared is owned by Server::Impl and outlives every session; its members
+// are thread-safe as documented below.
 #pragma once
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "http/message.hpp"
 #include "http/server.hpp"
@@ -52,7 +55,7 @@ struct ServerShared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  // Registers the session and starts its coroutine on the socket's (strand) executor.
+  // Registers the session and starts its coroutine on the socket's (single-threaded) executor.
   static void Launch(tcp::socket socket, ServerShared* shared);
   ~Session();
 
@@ -75,7 +78,7 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t id_ = 0;
   std::string remote_;
   bool unread_body_ = false;  // the last request's body was not read to its end
-  bool idle_ = true;          // waiting for the next request head (only touched on the strand)
+  bool idle_ = true;  // waiting for the next request head (only touched on the session's thread)
 };
 
 // Writes `response` to `stream`. Content-Length is computed here (the full length even when no
@@ -90,6 +93,8 @@ asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response&
                                             int timeout_seconds);
 
 // Accepts connections until the acceptor is closed.
-asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared);
+// Accepts connections and deals them out to `executors` in turn (one per I/O thread).
+asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared,
+                                 std::vector<asio::any_io_executor> executors);
 
 }  // namespace bg::http::internal
