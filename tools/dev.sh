@@ -85,7 +85,7 @@ fuzz() {
   for t in "${targets[@]}"; do
     local work="$root/build/fuzz/corpus/$t" artifacts="$root/build/fuzz/artifacts/$t/"
     mkdir -p "$work" "$artifacts"
-    cp -n "$root/fixtures/corpus/$t"/* "$work"/
+    cp -rn "$root/fixtures/corpus/$t"/* "$work"/
     echo "== fuzz_$t for ${seconds}s (crashes: $artifacts) ==" >&2
     "$root/build/fuzz/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -rss_limit_mb=2048 \
       -max_len=65536 -artifact_prefix="$artifacts" "$work"

@@ -20,94 +20,25 @@
 #include <cstring>
 #include <vector>
 
+#include "engine/fast_xml_tokens.hpp"
 #include "engine/xml_stream.hpp"
 
 namespace bg::engine {
 namespace {
 
+using fastxml::CdataEnd;
+using fastxml::Comment;
+using fastxml::IsSpace;
+using fastxml::kPlain;
+using fastxml::kT;
+using fastxml::LocalPart;
+using fastxml::ProcessingInstruction;
+using fastxml::Reference;
+using fastxml::Tok;
+using fastxml::Utf8Char;
+using fastxml::XmlDeclaration;
+
 constexpr size_t kMaxToken = 1 << 20;  // longest tag, comment, PI or CDATA section handled here
-
-// Byte classes for the text loop.
-enum : uint8_t { kPlain = 0, kSpecial = 1 };
-struct Tables {
-  uint8_t text[256];       // kSpecial: '<' '&' ']' '\r', controls, non-ASCII
-  bool name_start[256];    // ASCII NameStartChar
-  bool name_char[256];     // ASCII NameChar
-  Tables() {
-    for (int c = 0; c < 256; ++c) {
-      text[c] = (c == '<' || c == '&' || c == ']' || c == '\r' || c >= 0x80 ||
-                 (c < 0x20 && c != '\t' && c != '\n'))
-                    ? kSpecial
-                    : kPlain;
-      name_start[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
-      name_char[c] = name_start[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
-    }
-  }
-};
-const Tables kT;
-
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-bool IsXmlChar(uint32_t cp) {
-  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
-         (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
-}
-
-// Length of the valid UTF-8 sequence of an XML Char at p (p < end, *p >= 0x80); 0 when invalid,
-// -1 when the window ends inside it.
-int Utf8Char(const char* p, const char* end) {
-  auto b0 = static_cast<uint8_t>(p[0]);
-  int n;
-  uint32_t cp;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2, cp = b0 & 0x1F;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3, cp = b0 & 0x0F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4, cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (end - p < n) {
-    for (const char* q = p + 1; q < end; ++q) {
-      if ((static_cast<uint8_t>(*q) & 0xC0) != 0x80) return 0;
-    }
-    return -1;
-  }
-  for (int i = 1; i < n; ++i) {
-    auto b = static_cast<uint8_t>(p[i]);
-    if ((b & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;  // overlong
-  return IsXmlChar(cp) ? n : 0;
-}
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
-std::string_view LocalPart(std::string_view name) {
-  size_t colon = name.rfind(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-// Outcome of parsing one token from the window.
-enum class Tok { kOk, kMore, kBad };
 
 class FastStream final : public XmlStream {
  public:
@@ -144,17 +75,12 @@ class FastStream final : public XmlStream {
     return state_;
   }
 
-  Tok XmlDecl(const char* p, const char** next);
   Tok StartElement(const char* p, const char** next);
   Tok EndElement(const char* p, const char** next);
-  Tok Comment(const char* p, const char** next);
-  Tok Pi(const char* p, const char** next);
   Tok Cdata(const char* p, const char** next);
   // Delivers text from pos_ until '<' or what the window holds; returns kMore when it needs
   // more bytes to go on, kOk at a '<'.
   Tok Text();
-  // Decodes an entity or character reference at p ('&'); appends to out.
-  Tok Reference(const char* p, const char* end, std::string* out, const char** next);
   // An attribute value between quotes starting at p (the quote); normalized and decoded into
   // out when `want`, validated anyway.
   Tok AttrValue(const char* p, bool want, std::string* out, const char** next);
@@ -168,7 +94,7 @@ class FastStream final : public XmlStream {
   uint64_t read_ = 0;
   bool eof_ = false;
   Where where_ = Where::kStart;
-  std::string names_;               // open element names, concatenated
+  std::string names_;              // open element names, concatenated
   std::vector<size_t> name_ends_;  // end of each in names_
   std::string scratch_, type_value_, nil_value_;
   std::vector<std::pair<const char*, size_t>> attr_names_;
@@ -190,7 +116,8 @@ bool FastStream::Refill() {
     pos_ = 0;
     end_ = keep;
   }
-  if (buf_.size() - end_ < kBlockSize / 2) buf_.resize(std::max(buf_.size() * 2, end_ + kBlockSize));
+  if (buf_.size() - end_ < kBlockSize / 2)
+    buf_.resize(std::max(buf_.size() * 2, end_ + kBlockSize));
   size_t want = static_cast<size_t>(std::min<uint64_t>(buf_.size() - end_, length_ - read_));
   while (want > 0) {
     ssize_t n = ::pread(fd_, buf_.data() + end_, want, static_cast<off_t>(read_));
@@ -245,7 +172,7 @@ XmlStream::State FastStream::Pump() {
       if (end() - p >= 6 && std::memcmp(p, "<?xml", 5) == 0 && IsSpace(p[5])) {
         const char* next = nullptr;
         event_start_ = OffsetOf(p);
-        Tok t = XmlDecl(p, &next);
+        Tok t = XmlDeclaration(p, end(), &next);
         if (t == Tok::kBad) return Unsupported();
         if (t == Tok::kMore) {
           if (!refill_or_stop()) break;
@@ -291,9 +218,9 @@ XmlStream::State FastStream::Pump() {
     event_start_ = OffsetOf(p);
     const ptrdiff_t avail = end() - p;
     if (avail >= 2 && p[1] == '?') {
-      t = Pi(p, &next);
+      t = ProcessingInstruction(p, end(), &next);
     } else if (avail >= 4 && std::memcmp(p, "<!--", 4) == 0) {
-      t = Comment(p, &next);
+      t = Comment(p, end(), &next);
     } else if (avail >= 2 && p[1] == '!') {
       if (where_ != Where::kContent || avail < 9 || std::memcmp(p, "<![CDATA[", 9) != 0) {
         return Unsupported();  // DOCTYPE, or a CDATA section outside the root
@@ -316,159 +243,12 @@ XmlStream::State FastStream::Pump() {
   return state_;
 }
 
-Tok FastStream::XmlDecl(const char* p, const char** next) {
-  // <?xml version="1.0" [encoding="UTF-8"] [standalone="yes|no"] ?>, quotes ' or ".
-  const char* q = p + 5;
-  const char* e = end();
-  auto ws = [&] {
-    const char* s = q;
-    while (q < e && IsSpace(*q)) ++q;
-    return q > s;
-  };
-  auto pseudo = [&](std::string_view name, std::string* value) -> Tok {
-    if (static_cast<size_t>(e - q) < name.size() + 3) return Tok::kMore;
-    if (std::string_view(q, name.size()) != name) return Tok::kBad;
-    q += name.size();
-    ws();
-    if (q >= e) return Tok::kMore;
-    if (*q++ != '=') return Tok::kBad;
-    ws();
-    if (q >= e) return Tok::kMore;
-    char quote = *q++;
-    if (quote != '"' && quote != '\'') return Tok::kBad;
-    const char* v = q;
-    while (q < e && *q != quote && q - v < 64) ++q;
-    if (q >= e) return Tok::kMore;
-    if (*q != quote) return Tok::kBad;
-    value->assign(v, static_cast<size_t>(q - v));
-    ++q;
-    return Tok::kOk;
-  };
-  std::string value;
-  ws();
-  Tok t = pseudo("version", &value);
-  if (t != Tok::kOk) return t;
-  if (value != "1.0") return Tok::kBad;
-  bool space = ws();
-  if (q >= e) return Tok::kMore;
-  if (space && *q == 'e') {
-    t = pseudo("encoding", &value);
-    if (t != Tok::kOk) return t;
-    std::string lower(value);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower != "utf-8") return Tok::kBad;  // another encoding: expat transcodes it
-    space = ws();
-    if (q >= e) return Tok::kMore;
-  }
-  if (space && *q == 's') {
-    t = pseudo("standalone", &value);
-    if (t != Tok::kOk) return t;
-    if (value != "yes" && value != "no") return Tok::kBad;
-    ws();
-  }
-  if (e - q < 2) return Tok::kMore;
-  if (q[0] != '?' || q[1] != '>') return Tok::kBad;
-  *next = q + 2;
-  return Tok::kOk;
-}
-
-Tok FastStream::Pi(const char* p, const char** next) {
-  const char* q = p + 2;
-  const char* e = end();
-  if (q >= e) return Tok::kMore;
-  if (!kT.name_start[static_cast<uint8_t>(*q)]) return Tok::kBad;
-  const char* target = q;
-  while (q < e && kT.name_char[static_cast<uint8_t>(*q)]) ++q;
-  if (q >= e) return Tok::kMore;
-  size_t tlen = static_cast<size_t>(q - target);
-  if (tlen == 3 && std::tolower(static_cast<unsigned char>(target[0])) == 'x' &&
-      std::tolower(static_cast<unsigned char>(target[1])) == 'm' &&
-      std::tolower(static_cast<unsigned char>(target[2])) == 'l') {
-    return Tok::kBad;  // reserved (the declaration is handled elsewhere)
-  }
-  if (std::memchr(target, ':', tlen) != nullptr) return Tok::kBad;
-  if (e - q >= 2 && q[0] == '?' && q[1] == '>') {
-    *next = q + 2;
-    return Tok::kOk;
-  }
-  if (!IsSpace(*q)) return Tok::kBad;
-  while (q < e) {
-    auto c = static_cast<uint8_t>(*q);
-    if (c == '?') {
-      if (e - q < 2) return Tok::kMore;
-      if (q[1] == '>') {
-        *next = q + 2;
-        return Tok::kOk;
-      }
-      ++q;
-    } else if (c >= 0x80) {
-      int n = Utf8Char(q, e);
-      if (n == 0) return Tok::kBad;
-      if (n < 0) return Tok::kMore;
-      q += n;
-    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      return Tok::kBad;
-    } else {
-      ++q;
-    }
-  }
-  return Tok::kMore;
-}
-
-Tok FastStream::Comment(const char* p, const char** next) {
-  const char* q = p + 4;
-  const char* e = end();
-  while (q < e) {
-    auto c = static_cast<uint8_t>(*q);
-    if (c == '-') {
-      if (e - q < 3) return Tok::kMore;
-      if (q[1] == '-') {
-        if (q[2] != '>') return Tok::kBad;  // "--" inside a comment
-        *next = q + 3;
-        return Tok::kOk;
-      }
-      ++q;
-    } else if (c >= 0x80) {
-      int n = Utf8Char(q, e);
-      if (n == 0) return Tok::kBad;
-      if (n < 0) return Tok::kMore;
-      q += n;
-    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      return Tok::kBad;
-    } else {
-      ++q;
-    }
-  }
-  return Tok::kMore;
-}
-
 Tok FastStream::Cdata(const char* p, const char** next) {
   // Validate to the end first (no events before the section is complete).
   const char* start = p + 9;
-  const char* q = start;
-  const char* e = end();
   const char* close = nullptr;
-  while (q < e) {
-    auto c = static_cast<uint8_t>(*q);
-    if (c == ']') {
-      if (e - q < 3) return Tok::kMore;
-      if (q[1] == ']' && q[2] == '>') {
-        close = q;
-        break;
-      }
-      ++q;
-    } else if (c >= 0x80) {
-      int n = Utf8Char(q, e);
-      if (n == 0) return Tok::kBad;
-      if (n < 0) return Tok::kMore;
-      q += n;
-    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      return Tok::kBad;
-    } else {
-      ++q;
-    }
-  }
-  if (close == nullptr) return Tok::kMore;
+  Tok t = CdataEnd(p, end(), &close);
+  if (t != Tok::kOk) return t;
   event_end_ = OffsetOf(close + 3);
   // Deliver with line ends normalized (CR LF and CR become LF).
   const char* s = start;
@@ -485,62 +265,6 @@ Tok FastStream::Cdata(const char* p, const char** next) {
   if (close > s) handler_->OnText(std::string_view(s, static_cast<size_t>(close - s)));
   pending_cr_ = false;
   *next = close + 3;
-  return Tok::kOk;
-}
-
-Tok FastStream::Reference(const char* p, const char* e, std::string* out, const char** next) {
-  const char* q = p + 1;
-  if (q >= e) return Tok::kMore;
-  if (*q == '#') {
-    ++q;
-    bool hex = q < e && *q == 'x';
-    if (hex) ++q;
-    uint32_t cp = 0;
-    const char* digits = q;
-    while (q < e && *q != ';') {
-      char c = *q;
-      uint32_t d;
-      if (c >= '0' && c <= '9') {
-        d = static_cast<uint32_t>(c - '0');
-      } else if (hex && c >= 'a' && c <= 'f') {
-        d = static_cast<uint32_t>(c - 'a' + 10);
-      } else if (hex && c >= 'A' && c <= 'F') {
-        d = static_cast<uint32_t>(c - 'A' + 10);
-      } else {
-        return Tok::kBad;
-      }
-      cp = cp * (hex ? 16 : 10) + d;
-      if (cp > 0x10FFFF) return Tok::kBad;
-      ++q;
-      if (q - digits > 10) return Tok::kBad;
-    }
-    if (q >= e) return Tok::kMore;
-    if (q == digits || !IsXmlChar(cp)) return Tok::kBad;
-    AppendUtf8(cp, out);
-    *next = q + 1;
-    return Tok::kOk;
-  }
-  const char* name = q;
-  while (q < e && *q != ';' && q - name < 5) ++q;
-  if (q >= e) return Tok::kMore;
-  if (*q != ';') return Tok::kBad;
-  std::string_view n(name, static_cast<size_t>(q - name));
-  char c;
-  if (n == "lt") {
-    c = '<';
-  } else if (n == "gt") {
-    c = '>';
-  } else if (n == "amp") {
-    c = '&';
-  } else if (n == "apos") {
-    c = '\'';
-  } else if (n == "quot") {
-    c = '"';
-  } else {
-    return Tok::kBad;  // undefined entity
-  }
-  out->push_back(c);
-  *next = q + 1;
   return Tok::kOk;
 }
 
