@@ -7,6 +7,15 @@
 //            Content-Range (nginx dav_methods PUT refuses ranges); each PUT stores one file.
 // One keep-alive connection; the body bytes come from one buffer (no per-request copy). Prints
 // `mb_s=... seconds=...` for the best of N runs, timing from the first PUT to the last reply.
+//
+//   bench_http floor DIR --chunk BYTES --total BYTES [--runs N]
+//     the durability floor of an acknowledged chunk on this disk, without any HTTP: per chunk a
+//     pwrite + fdatasync into a file of DIR and one SQLite (WAL, synchronous=FULL) commit of
+//     its length, as batchgate does before each 308. Same output format.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -14,6 +23,8 @@
 #include <cstdio>
 #include <string>
 #include <vector>
+
+#include "common/sqlite.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -77,6 +88,44 @@ class Client {
 
 }  // namespace
 
+// See the top of the file. Returns the best MB/s of `runs`.
+int Floor(const std::string& dir, size_t chunk, size_t total, int runs) {
+  std::vector<char> body(chunk, ' ');
+  double best = 1e18;
+  for (int r = 0; r < runs; ++r) {
+    const std::string path = dir + "/floor-" + std::to_string(r);
+    auto db = bg::sqlite::Db::Open(path + ".db");
+    if (!db.ok()) return std::fprintf(stderr, "%s\n", db.status().ToString().c_str()), 1;
+    if (!(*db)->Exec("CREATE TABLE IF NOT EXISTS u(id INTEGER PRIMARY KEY, stored INTEGER);"
+                     "INSERT OR REPLACE INTO u VALUES(1, 0)")
+             .ok()) {
+      return 1;
+    }
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return std::perror(path.c_str()), 1;
+    auto t0 = std::chrono::steady_clock::now();
+    for (size_t off = 0; off < total; off += chunk) {
+      size_t n = std::min(chunk, total - off);
+      if (::pwrite(fd, body.data(), n, static_cast<off_t>(off)) != static_cast<ssize_t>(n) ||
+          ::fdatasync(fd) != 0) {
+        return std::perror("write"), 1;
+      }
+      bg::sqlite::Txn txn(**db);
+      auto st = (*db)->Prepare("UPDATE u SET stored = ? WHERE id = 1");
+      if (!st.ok() || !st->Bind(1, static_cast<int64_t>(off + n)).Run().ok() ||
+          !txn.Commit().ok()) {
+        return std::fprintf(stderr, "sqlite commit failed\n"), 1;
+      }
+    }
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+                              .count());
+    ::close(fd);
+    ::unlink(path.c_str());
+  }
+  std::printf("mb_s=%.1f seconds=%.3f\n", total / 1e6 / best, best);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   auto flag = [&](const char* name, const std::string& def) {
@@ -85,8 +134,14 @@ int main(int argc, char** argv) {
     }
     return def;
   };
+  if (a.size() >= 2 && a[0] == "floor") {
+    return Floor(a[1], std::stoull(flag("--chunk", "262144")),
+                 std::stoull(flag("--total", "67108864")), std::stoi(flag("--runs", "3")));
+  }
   if (a.size() < 2 || a[0] != "upload") {
-    std::fprintf(stderr, "usage: bench_http upload URL --chunk B --total B --mode gcs|plain\n");
+    std::fprintf(stderr,
+                 "usage: bench_http upload URL --chunk B --total B --mode gcs|plain\n"
+                 "       bench_http floor DIR --chunk B --total B\n");
     return 64;
   }
   // With --urls-file, each run uses the next URL of the file (a fresh job per run).

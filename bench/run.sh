@@ -144,7 +144,8 @@ new_upload_url() { soap "$work/create.xml" | sed -n 's:.*<uploadUrl><url>\([^<]*
 # --- 3. upload ingest ---------------------------------------------------------------------------
 upload_rows=()
 for chunk in 262144 8388608; do
-  ours=(); ref=()
+  ours=(); ref=(); floor=()
+  mkdir -p "$work/floor"
   for r in $(seq "$rounds"); do
     : >"$work/urls"
     new_upload_url >>"$work/urls"
@@ -154,9 +155,13 @@ for chunk in 262144 8388608; do
     l=$("$bh" upload "$NG/put" --chunk $chunk --total $upload_total --mode plain --runs 1)
     ref+=("$(kv mb_s "$l")")
     rm -rf "$work/nginx/put"/*
+    # What making each chunk durable costs on this disk, without HTTP (bench_http floor).
+    l=$("$bh" floor "$work/floor" --chunk $chunk --total $upload_total --runs 1)
+    floor+=("$(kv mb_s "$l")")
   done
-  o=$(median "${ours[@]}"); n=$(median "${ref[@]}")
+  o=$(median "${ours[@]}"); n=$(median "${ref[@]}"); f=$(median "${floor[@]}")
   upload_rows+=("| Upload ingest, $((chunk / 1024)) KiB chunks, $((upload_total >> 20)) MiB | $o MB/s | $n MB/s | $(ratio "$o" "$n")x nginx (goal >= 1x) |")
+  upload_rows+=("| Durability floor, $((chunk / 1024)) KiB chunks (pwrite + fdatasync + SQLite commit, no HTTP) | $f MB/s | nginx $n MB/s | batchgate at $(ratio "$o" "$f")x of the floor |")
 done
 
 # --- 4. get polling -----------------------------------------------------------------------------
