@@ -37,7 +37,9 @@ class JsonWriter {
   JsonWriter& Null();
 
   // Key(name) followed by the value.
-  JsonWriter& Field(std::string_view name, std::string_view value) { return Key(name).String(value); }
+  JsonWriter& Field(std::string_view name, std::string_view value) {
+    return Key(name).String(value);
+  }
   JsonWriter& Field(std::string_view name, const char* value) { return Key(name).String(value); }
   JsonWriter& Field(std::string_view name, int64_t value) { return Key(name).Int(value); }
   JsonWriter& Field(std::string_view name, int value) { return Key(name).Int(value); }

@@ -29,7 +29,8 @@ Result<JobPage> JobStore::QueryJobs(const JobQuery& query) {
   if (customers.empty()) return page;
   const std::string by_customer = "customer_id IN (" + Placeholders(customers.size()) + ")";
   std::string where = "WHERE " + by_customer;
-  if (!query.statuses.empty()) where += " AND status IN (" + Placeholders(query.statuses.size()) + ")";
+  if (!query.statuses.empty())
+    where += " AND status IN (" + Placeholders(query.statuses.size()) + ")";
   auto bind_filter = [&](sqlite::Stmt& st, bool with_statuses) {
     int i = 1;
     for (const std::string& c : customers) st.Bind(i++, c);
@@ -40,9 +41,8 @@ Result<JobPage> JobStore::QueryJobs(const JobQuery& query) {
   };
 
   std::lock_guard<std::mutex> lock(db_->mutex());
-  BG_ASSIGN_OR_RETURN(
-      sqlite::Stmt counts,
-      db_->Prepare("SELECT status, COUNT(*) FROM jobs WHERE " + by_customer + " GROUP BY status"));
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt counts, db_->Prepare("SELECT status, COUNT(*) FROM jobs WHERE " +
+                                                        by_customer + " GROUP BY status"));
   bind_filter(counts, false);
   while (true) {
     BG_ASSIGN_OR_RETURN(bool row, counts.Step());
@@ -61,7 +61,8 @@ Result<JobPage> JobStore::QueryJobs(const JobQuery& query) {
   sql += where + " ORDER BY id DESC LIMIT ? OFFSET ?";
   BG_ASSIGN_OR_RETURN(sqlite::Stmt st, db_->Prepare(sql));
   const int next = bind_filter(st, true);
-  st.Bind(next, std::max<int64_t>(0, query.limit)).Bind(next + 1, std::max<int64_t>(0, query.offset));
+  st.Bind(next, std::max<int64_t>(0, query.limit))
+      .Bind(next + 1, std::max<int64_t>(0, query.offset));
   while (true) {
     BG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;

@@ -15,7 +15,7 @@ struct Asset {
   std::string_view name;          // relative to web/, e.g. "app.js"
   std::string_view content_type;  // from the file name's extension
   std::string_view bytes;
-  std::string etag;               // strong validator of the bytes ("\"<hash>\"")
+  std::string etag;  // strong validator of the bytes ("\"<hash>\"")
 };
 
 // The asset of that name, or nullptr.

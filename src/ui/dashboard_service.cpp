@@ -35,7 +35,8 @@ bool ListsETag(std::string_view header, std::string_view etag) {
 
 http::Response ServeAsset(const http::RequestHead& head, std::string_view name) {
   if (head.method != "GET" && head.method != "HEAD") {
-    return http::Response::Text(405, "text/plain", "method not allowed\n").Set("Allow", "GET, HEAD");
+    return http::Response::Text(405, "text/plain", "method not allowed\n")
+        .Set("Allow", "GET, HEAD");
   }
   const Asset* asset = FindAsset(name);
   if (asset == nullptr) return http::Response::Text(404, "text/plain", "not found\n");
@@ -67,10 +68,9 @@ DashboardService::~DashboardService() { indexer_.Stop(); }
 std::unique_ptr<http::Exchange> DashboardService::Route(const http::RequestHead& head) {
   const std::string_view path = head.path();
   if (path != kRoot && !path.starts_with("/ui/")) return nullptr;
-  return http::MakeBuffered(head, kMaxBodyBytes,
-                            [this](const http::RequestHead& h, const std::string&) {
-                              return Handle(h);
-                            });
+  return http::MakeBuffered(
+      head, kMaxBodyBytes,
+      [this](const http::RequestHead& h, const std::string&) { return Handle(h); });
 }
 
 http::Response DashboardService::Handle(const http::RequestHead& head) {

@@ -85,10 +85,10 @@ class ItemStream {
           [[fallthrough]];
         case XmlStream::State::kFailed: {
           const engine::XmlPosition& p = stream_->error_position();
-          return Status(StatusCode::kDataLoss,
-                        path_ + ": byte " + std::to_string(p.byte_offset) + " (line " +
-                            std::to_string(p.line) + ", column " + std::to_string(p.column) +
-                            "): " + stream_->error_what());
+          return Status(StatusCode::kDataLoss, path_ + ": byte " + std::to_string(p.byte_offset) +
+                                                   " (line " + std::to_string(p.line) +
+                                                   ", column " + std::to_string(p.column) +
+                                                   "): " + stream_->error_what());
         }
       }
     }

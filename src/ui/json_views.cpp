@@ -105,14 +105,15 @@ void WriteJob(JsonWriter& w, const model::BatchJob& job, const JobViewOptions& o
   w.EndArray();
   if (options.detail) {
     WriteTimeline(w, job);
-    TimeField(w, "uploadExpiresMs", job.status == JobStatus::kAwaitingFile ? job.upload_expires_ms : 0);
+    TimeField(w, "uploadExpiresMs",
+              job.status == JobStatus::kAwaitingFile ? job.upload_expires_ms : 0);
     TimeField(w, "resultsExpiresMs", job.results_expires_ms);
     w.Key("downloadUrl");
     if (model::IsTerminal(job.status) && job.results_expires_ms > options.now_ms &&
         options.signer != nullptr) {
       // A path on this server: the page's own origin is the gateway's.
-      w.String(options.signer->DownloadUrl("", job.customer_id, job.id,
-                                           job.results_expires_ms / 1000));
+      w.String(
+          options.signer->DownloadUrl("", job.customer_id, job.id, job.results_expires_ms / 1000));
     } else {
       w.Null();
     }
@@ -135,7 +136,8 @@ void WriteResultRow(JsonWriter& w, const ResultRow& row) {
 }
 
 http::Response JsonResponse(int status, std::string body) {
-  http::Response r = http::Response::Text(status, "application/json; charset=utf-8", std::move(body));
+  http::Response r =
+      http::Response::Text(status, "application/json; charset=utf-8", std::move(body));
   r.Set("Cache-Control", "no-store");
   return r;
 }

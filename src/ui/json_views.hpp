@@ -21,7 +21,7 @@ namespace bg::ui {
 
 // What a job view shows besides the job itself.
 struct JobViewOptions {
-  bool detail = false;               // timeline, expirations and downloadUrl too
+  bool detail = false;                // timeline, expirations and downloadUrl too
   const UrlSigner* signer = nullptr;  // for downloadUrl (a path on this server)
   int64_t now_ms = 0;
 };

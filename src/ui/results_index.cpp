@@ -57,8 +57,7 @@ void EncodeRow(const ResultRow& row, std::string* out) {
   PutString(row.result_type, out);
   PutVarint(row.errors.size(), out);
   for (const ApiError& e : row.errors) {
-    for (const std::string* s :
-         {&e.type, &e.reason, &e.field_path, &e.trigger, &e.error_string}) {
+    for (const std::string* s : {&e.type, &e.reason, &e.field_path, &e.trigger, &e.error_string}) {
       PutString(*s, out);
     }
     PutVarint(e.extra.size(), out);
@@ -100,7 +99,9 @@ namespace {
 using internal::IndexHeader;
 using internal::RowRecord;
 
-Status Corrupt(const std::string& what) { return Status(StatusCode::kDataLoss, "results index: " + what); }
+Status Corrupt(const std::string& what) {
+  return Status(StatusCode::kDataLoss, "results index: " + what);
+}
 
 // Reads exactly n bytes at `offset`.
 Status ReadAt(int fd, uint64_t offset, void* buf, size_t n) {
@@ -167,8 +168,8 @@ ResultsIndex::~ResultsIndex() { ::close(fd_); }
 
 Result<ResultRow> ResultsIndex::ReadRow(int64_t row) const {
   RowRecord rec{};
-  BG_RETURN_IF_ERROR(
-      ReadAt(fd_, sizeof(IndexHeader) + static_cast<uint64_t>(row) * sizeof(rec), &rec, sizeof(rec)));
+  BG_RETURN_IF_ERROR(ReadAt(fd_, sizeof(IndexHeader) + static_cast<uint64_t>(row) * sizeof(rec),
+                            &rec, sizeof(rec)));
   if (rec.blob_offset > blob_bytes_ || rec.blob_length > blob_bytes_ - rec.blob_offset) {
     return Corrupt("row " + std::to_string(row) + " points outside the file");
   }

@@ -58,7 +58,7 @@ struct IndexSource {
   uint64_t results_bytes = 0;  // the job's durable results length (BatchJob::results_bytes)
   std::string upload_path;     // may be missing (retention): rows then lack the upload's fields
   uint64_t upload_bytes = 0;
-  std::string index_path;      // where the index goes (a ".tmp" sibling while it is written)
+  std::string index_path;  // where the index goes (a ".tmp" sibling while it is written)
 };
 
 // Build progress, readable from another thread. `cancel` set by another thread stops the build

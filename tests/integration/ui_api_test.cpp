@@ -146,11 +146,21 @@ TEST_F(UiApiTest, RefusesWhatSoapRefusesWithTheSameErrors) {
     int status;
     std::string type, reason;
   } cases[] = {
-      {{{"developer-token", "d"}}, "1112223333", 401, "AuthenticationError",
+      {{{"developer-token", "d"}},
+       "1112223333",
+       401,
+       "AuthenticationError",
        "OAUTH_TOKEN_HEADER_INVALID"},
-      {{{"Authorization", "Basic abc"}, {"developer-token", "d"}}, "1112223333", 401,
-       "AuthenticationError", "OAUTH_TOKEN_HEADER_INVALID"},
-      {{{"Authorization", "Bearer t"}}, "1112223333", 401, "QuotaCheckError", "INVALID_TOKEN_HEADER"},
+      {{{"Authorization", "Basic abc"}, {"developer-token", "d"}},
+       "1112223333",
+       401,
+       "AuthenticationError",
+       "OAUTH_TOKEN_HEADER_INVALID"},
+      {{{"Authorization", "Bearer t"}},
+       "1112223333",
+       401,
+       "QuotaCheckError",
+       "INVALID_TOKEN_HEADER"},
       {AuthHeaders(kAlice), "", 400, "AuthenticationError", "CLIENT_CUSTOMER_ID_IS_REQUIRED"},
       {AuthHeaders(kAlice), "111-abc", 400, "AuthenticationError", "CLIENT_CUSTOMER_ID_INVALID"},
       // One bad customer fails the whole request.
@@ -166,8 +176,8 @@ TEST_F(UiApiTest, RefusesWhatSoapRefusesWithTheSameErrors) {
       EXPECT_EQ(e.at("reason").as_string(), c.reason);
       if (c.status == 401) EXPECT_EQ(r.http.Header("WWW-Authenticate"), "Bearer");
     }
-    ApiResponse cancel = Api(base(), "POST", "jobs/1000000001/cancel?customer=" + c.customer,
-                             c.headers);
+    ApiResponse cancel =
+        Api(base(), "POST", "jobs/1000000001/cancel?customer=" + c.customer, c.headers);
     EXPECT_EQ(cancel.status, c.status) << cancel.text;
   }
   EXPECT_EQ(Api(base(), "jobs?customer=1112223333", kAlice, "DELETE").status, 405);
@@ -305,8 +315,7 @@ TEST_F(UiApiCancelTest, CancelIsSoapsSetCancelingWithTheSameRulesAndErrors) {
             "");
   ASSERT_TRUE(PollUntil(std::chrono::seconds(60), [&] {
     ApiResponse r = Api(base(), Job(job.id, "", kAlice), kAlice);
-    return r.status == 200 &&
-           r.body.at("progressStats").at("numOperationsExecuted").as_int64() > 0;
+    return r.status == 200 && r.body.at("progressStats").at("numOperationsExecuted").as_int64() > 0;
   }));
   ApiResponse canceled = Api(base(), Job(job.id, "/cancel", kAlice), kAlice, "POST");
   ASSERT_EQ(canceled.status, 200) << canceled.text;
@@ -358,7 +367,8 @@ TEST_F(UiApiTest, ServesThePageAndItsFilesFromTheBinary) {
     HttpResponse f = Fetch("GET", base() + "/ui/" + file);
     ASSERT_EQ(f.status, 200) << file;
     EXPECT_FALSE(f.body.empty());
-    HttpResponse again = Fetch("GET", base() + "/ui/" + file, {{"If-None-Match", f.Header("ETag")}});
+    HttpResponse again =
+        Fetch("GET", base() + "/ui/" + file, {{"If-None-Match", f.Header("ETag")}});
     EXPECT_EQ(again.status, 304) << file;
   }
   EXPECT_EQ(Fetch("GET", base() + "/ui/missing.js").status, 404);

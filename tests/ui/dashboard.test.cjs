@@ -139,7 +139,7 @@ describe('dashboard', () => {
 
   test('a cancel ends the job CANCELED', async () => {
     const page = await signedIn(ALICE);
-    await page.goto(`${gw.base}/ui/#/jobs/${jobs.long}?customer=${ALICE.id}`);
+    await page.goto(`${gw.base}/ui/#/jobs/${jobs.long}`);
     await page.waitForSelector('#cancel');
     assert.equal(await page.getAttribute('#job .badge', 'data-status'), 'ACTIVE');
     const before = Number(await page.getAttribute('#job [role=progressbar]', 'aria-valuenow'));
@@ -168,8 +168,9 @@ describe('dashboard', () => {
     const page = await signedIn(BOB);
     assert.deepEqual(await rowIds(page), [jobs.bobs]);
     await page.screenshot({ path: screenshotPath('other-customer-list'), fullPage: true });
-    // Alice's job by its URL, as Bob: not found, and nothing of it shown.
-    await page.goto(`${gw.base}/ui/#/jobs/${jobs.failing}?customer=${BOB.id}`);
+    // Alice's job by its URL (naming Alice as the customer), in Bob's session: not found, and
+    // nothing of it shown.
+    await page.goto(`${gw.base}/ui/#/jobs/${jobs.failing}?customer=${ALICE.id}`);
     await page.waitForSelector('#not-found');
     assert.equal(await page.locator('#job').count(), 0);
     assert.ok(!(await page.textContent('main')).includes('NON_MULTIPLE'));

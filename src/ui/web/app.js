@@ -380,7 +380,7 @@
         h('button', { type: 'button', class: 'button small', disabled: last >= total, onclick: () => nav({ offset: offset + PAGE_SIZE }) }, 'Older →'));
     }
 
-    const customers = customer ? [customer] : creds.customers;
+    const customers = creds.customers.includes(customer) ? [customer] : creds.customers;
     const poller = poll(async (signal) => {
       try {
         const r = await api(creds, 'jobs', {
@@ -407,7 +407,9 @@
 
   // --- one job -------------------------------------------------------------------------------
   function jobView(creds, id, params) {
-    const customer = params.get('customer') || creds.customers.join(',');
+    // Only ever a customer of the session: a link naming another one asks for the session's.
+    const linked = params.get('customer');
+    const customer = creds.customers.includes(linked) ? linked : creds.customers.join(',');
     const failuresOnly = params.get('failures') === '1';
     const offset = Number(params.get('offset') || 0);
     const nav = (changes) => {

@@ -16,9 +16,8 @@ TEST(JsonWriterTest, PlacesCommasAndEscapesStrings) {
       .Null();
   w.Key("list").BeginArray().Int(-1).String("x").BeginObject().EndObject().BeginArray().EndArray();
   w.EndArray().Key("empty").BeginObject().EndObject().EndObject();
-  EXPECT_EQ(out,
-            R"({"id":1000000001,"name":"a \"quoted\" \\ line\n\u0001","ok":true,"none":null,)"
-            R"("list":[-1,"x",{},[]],"empty":{}})");
+  EXPECT_EQ(out, R"({"id":1000000001,"name":"a \"quoted\" \\ line\n\u0001","ok":true,"none":null,)"
+                 R"("list":[-1,"x",{},[]],"empty":{}})");
 }
 
 TEST(JsonWriterTest, JsonStringKeepsUtf8) {

@@ -38,12 +38,13 @@ class ResultsIndexTest : public ::testing::Test {
               "adwords/cm/v201702\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\n";
     for (int64_t i = 0; i < n; ++i) {
       if (i % 3 == 1) {
-        results << "<rval><errorList><errors xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
-                   " xsi:type=\"CriterionError\"><fieldPath>operations["
-                << i << "].operand.criterion.text</fieldPath><trigger>bad &amp; " << i
-                << "</trigger><errorString>CriterionError.KEYWORD_HAS_INVALID_CHARS</errorString>"
-                   "<ApiError.Type>CriterionError</ApiError.Type><reason>KEYWORD_HAS_INVALID_CHARS"
-                   "</reason></errors>";
+        results
+            << "<rval><errorList><errors xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+               " xsi:type=\"CriterionError\"><fieldPath>operations["
+            << i << "].operand.criterion.text</fieldPath><trigger>bad &amp; " << i
+            << "</trigger><errorString>CriterionError.KEYWORD_HAS_INVALID_CHARS</errorString>"
+               "<ApiError.Type>CriterionError</ApiError.Type><reason>KEYWORD_HAS_INVALID_CHARS"
+               "</reason></errors>";
         if (i % 9 == 1) {
           results << "<errors xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
                      "xsi:type=\"RateExceededError\"><errorString>RateExceededError.RATE_EXCEEDED"
@@ -151,7 +152,8 @@ TEST_F(ResultsIndexTest, AnIndexOfAnotherResultsLengthIsStale) {
   auto missing = ResultsIndex::Open(root_ + "/none.index", 1);
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   // A truncated index is refused as well.
-  std::filesystem::resize_file(source_.index_path, std::filesystem::file_size(source_.index_path) - 1);
+  std::filesystem::resize_file(source_.index_path,
+                               std::filesystem::file_size(source_.index_path) - 1);
   EXPECT_EQ(ResultsIndex::Open(source_.index_path, source_.results_bytes).status().code(),
             StatusCode::kDataLoss);
 }
@@ -217,7 +219,9 @@ TEST_F(ResultsIndexTest, AMillionOperationJobStaysFast) {
     EXPECT_EQ(last->rows.back().index, kLastFailure);
   }
   const auto t3 = std::chrono::steady_clock::now();
-  EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(t3 - t2).count(), 1000);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(t3 - t2).count() / 20;
+  std::printf("a page of 50 failures at the end: %lld us\n", static_cast<long long>(us));
+  EXPECT_LT(us, 50000);
   Result<ResultsPage> middle = index->Read(false, kOps / 2, 2);
   ASSERT_TRUE(middle.ok());
   ASSERT_EQ(middle->rows.size(), 2u);
