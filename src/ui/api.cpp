@@ -128,6 +128,17 @@ http::Response DashboardApi::ListJobs(const http::RequestHead& head) {
   return JsonResponse(200, std::move(body));
 }
 
+http::Response DashboardApi::JobDetail(const model::BatchJob& job) const {
+  std::string body;
+  JsonWriter w(&body);
+  JobViewOptions options;
+  options.detail = true;
+  options.signer = signer_;
+  options.now_ms = NowMs();
+  WriteJob(w, job, options);
+  return JsonResponse(200, std::move(body));
+}
+
 Result<model::BatchJob> DashboardApi::FindJob(const http::RequestHead& head, int64_t job_id) {
   BG_ASSIGN_OR_RETURN(std::vector<std::string> customers,
                       AuthorizeCustomers(head, CustomerParam(head)));
@@ -141,14 +152,7 @@ Result<model::BatchJob> DashboardApi::FindJob(const http::RequestHead& head, int
 http::Response DashboardApi::GetJob(const http::RequestHead& head, int64_t job_id) {
   Result<model::BatchJob> job = FindJob(head, job_id);
   if (!job.ok()) return ErrorResponse(job.status());
-  std::string body;
-  JsonWriter w(&body);
-  JobViewOptions options;
-  options.detail = true;
-  options.signer = signer_;
-  options.now_ms = NowMs();
-  WriteJob(w, *job, options);
-  return JsonResponse(200, std::move(body));
+  return JobDetail(*job);
 }
 
 http::Response DashboardApi::GetResults(const http::RequestHead& head, int64_t job_id) {
@@ -203,14 +207,7 @@ http::Response DashboardApi::Cancel(const http::RequestHead& head, int64_t job_i
     if (!not_found) break;
   }
   if (!job.ok()) return ErrorResponse(job.status());
-  std::string body;
-  JsonWriter w(&body);
-  JobViewOptions options;
-  options.detail = true;
-  options.signer = signer_;
-  options.now_ms = NowMs();
-  WriteJob(w, *job, options);
-  return JsonResponse(200, std::move(body));
+  return JobDetail(*job);
 }
 
 }  // namespace bg::ui

@@ -42,6 +42,8 @@ class DashboardApi {
   http::Response GetJob(const http::RequestHead& head, int64_t job_id);
   http::Response GetResults(const http::RequestHead& head, int64_t job_id);
   http::Response Cancel(const http::RequestHead& head, int64_t job_id);
+  // 200 with the job's detail view.
+  http::Response JobDetail(const model::BatchJob& job) const;
   // The job when it belongs to one of the request's authorized customers.
   Result<model::BatchJob> FindJob(const http::RequestHead& head, int64_t job_id);
 

@@ -41,6 +41,9 @@ class ItemHandler : public engine::XmlHandler {
     ready_ = false;
     return r;
   }
+  void OnText(std::string_view text) override {
+    if (field_ != nullptr) AppendCapped(text, field_);
+  }
 
  protected:
   void ItemDone() {
@@ -48,7 +51,13 @@ class ItemHandler : public engine::XmlHandler {
     ready_ = true;
     stream_->Suspend();
   }
-  int depth_ = 0;  // elements open
+  // Collect the text of the element just started into *f (until the next start or end tag).
+  void StartField(std::string* f) {
+    f->clear();
+    field_ = f;
+  }
+  int depth_ = 0;                 // elements open
+  std::string* field_ = nullptr;  // the leaf whose text is being collected
 
  private:
   XmlStream* stream_ = nullptr;
@@ -170,19 +179,10 @@ class RvalHandler final : public ItemHandler {
     }
   }
 
-  void OnText(std::string_view text) override {
-    if (field_ != nullptr) AppendCapped(text, field_);
-  }
-
  private:
-  void StartField(std::string* f) {
-    f->clear();
-    field_ = f;
-  }
   bool in_rval_ = false;
   std::string section_;
   std::string index_text_, type_text_;
-  std::string* field_ = nullptr;  // the leaf whose text is being collected
 };
 
 // The upload's <mutate><operations xsi:type="XOperation"><operator/><operand xsi:type/>…
@@ -211,17 +211,9 @@ class OperationHandler final : public ItemHandler {
     if (type.empty()) type = type_text_;
     ItemDone();
   }
-  void OnText(std::string_view text) override {
-    if (field_ != nullptr) AppendCapped(text, field_);
-  }
 
  private:
-  void StartField(std::string* f) {
-    f->clear();
-    field_ = f;
-  }
   std::string type_text_;
-  std::string* field_ = nullptr;
 };
 
 // A file being written with stdio buffering; removed on destruction unless kept.

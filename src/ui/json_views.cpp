@@ -1,17 +1,24 @@
 #include "ui/json_views.hpp"
 
+#include <optional>
+
 namespace bg::ui {
 namespace {
 
 using model::JobStatus;
 
-void TimeField(JsonWriter& w, std::string_view name, int64_t ms) {
+void OptionalInt(JsonWriter& w, std::string_view name, std::optional<int64_t> v) {
   w.Key(name);
-  if (ms > 0) {
-    w.Int(ms);
+  if (v) {
+    w.Int(*v);
   } else {
     w.Null();
   }
+}
+
+// A moment: null when it has not happened (or was not recorded).
+void TimeField(JsonWriter& w, std::string_view name, int64_t ms) {
+  OptionalInt(w, name, ms > 0 ? std::optional<int64_t>(ms) : std::nullopt);
 }
 
 void WriteStep(JsonWriter& w, std::string_view state, int64_t at_ms, bool reached) {
@@ -90,12 +97,7 @@ void WriteJob(JsonWriter& w, const model::BatchJob& job, const JobViewOptions& o
       .EndObject();
   w.Field("numOperationsFailed", p.num_operations_executed - p.num_operations_succeeded);
   w.Field("uploadBytes", job.upload_stored_bytes);
-  w.Key("uploadTotalBytes");
-  if (job.upload_total) {
-    w.Int(*job.upload_total);
-  } else {
-    w.Null();
-  }
+  OptionalInt(w, "uploadTotalBytes", job.upload_total);
   TimeField(w, "createdMs", job.created_ms);
   TimeField(w, "finishedMs", job.finished_ms);
   w.Key("processingErrors").BeginArray();
