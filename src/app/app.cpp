@@ -93,8 +93,11 @@ Status App::Start() {
   p->upload = std::make_unique<upload::UploadService>(upload_options, p->store.get(),
                                                       p->scheduler.get(), p->signer.get());
   p->download = std::make_unique<results::DownloadService>(p->store.get(), p->signer.get());
-  p->dashboard = std::make_unique<ui::DashboardService>(ui::DashboardOptions{}, p->store.get(),
-                                                        p->scheduler.get(), p->signer.get());
+  ui::DashboardOptions dashboard_options;
+  dashboard_options.log = [](const std::string& line) { spdlog::error("{}", line); };
+  p->dashboard = std::make_unique<ui::DashboardService>(std::move(dashboard_options),
+                                                        p->store.get(), p->scheduler.get(),
+                                                        p->signer.get());
   // Jobs whose uploadUrl expired become CANCELING in the sweep: the scheduler finishes them
   // (the sweeper stops before the scheduler, see Stop()).
   engine::Scheduler* scheduler = p->scheduler.get();

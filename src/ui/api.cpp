@@ -82,20 +82,20 @@ http::Response DashboardApi::Handle(const http::RequestHead& head) {
   path.remove_prefix(kApiPrefix.size());
   const bool read = head.method == "GET";
   if (path == "jobs") return read ? ListJobs(head) : MethodNotAllowed("GET");
-  if (!path.starts_with("jobs/")) return ErrorResponse(NotFound("no such API"));
+  if (!path.starts_with("jobs/")) return Fail(NotFound("no such API"));
   std::optional<JobPath> jp = ParseJobPath(path.substr(5));
-  if (!jp) return ErrorResponse(NotFound("no such API"));
+  if (!jp) return Fail(NotFound("no such API"));
   if (jp->action.empty()) return read ? GetJob(head, jp->id) : MethodNotAllowed("GET");
   if (jp->action == "results") return read ? GetResults(head, jp->id) : MethodNotAllowed("GET");
   if (jp->action == "cancel") {
     return head.method == "POST" ? Cancel(head, jp->id) : MethodNotAllowed("POST");
   }
-  return ErrorResponse(NotFound("no such API"));
+  return Fail(NotFound("no such API"));
 }
 
 http::Response DashboardApi::ListJobs(const http::RequestHead& head) {
   Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head));
-  if (!customers.ok()) return ErrorResponse(customers.status());
+  if (!customers.ok()) return Fail(customers.status());
   store::JobQuery q;
   q.customer_ids = *customers;
   Result<std::vector<model::JobStatus>> statuses =
@@ -103,13 +103,13 @@ http::Response DashboardApi::ListJobs(const http::RequestHead& head) {
   Result<int64_t> offset = ParseCount(head, "offset", 0, INT32_MAX);
   Result<int64_t> limit = ParseCount(head, "limit", kDefaultPageSize, kMaxPageSize);
   for (const Status* s : {&statuses.status(), &offset.status(), &limit.status()}) {
-    if (!s->ok()) return ErrorResponse(*s);
+    if (!s->ok()) return Fail(*s);
   }
   q.statuses = *statuses;
   q.offset = *offset;
   q.limit = *limit;
   Result<store::JobPage> page = store_->QueryJobs(q);
-  if (!page.ok()) return ErrorResponse(page.status());
+  if (!page.ok()) return Fail(page.status());
 
   std::string body;
   JsonWriter w(&body);
@@ -126,6 +126,13 @@ http::Response DashboardApi::ListJobs(const http::RequestHead& head) {
   for (const model::BatchJob& job : page->jobs) WriteJob(w, job, options);
   w.EndArray().EndObject();
   return JsonResponse(200, std::move(body));
+}
+
+http::Response DashboardApi::Fail(const Status& s) const {
+  const bool internal = !s.is_api_error() && s.code() != StatusCode::kInvalidArgument &&
+                        s.code() != StatusCode::kNotFound;
+  if (internal && log_) log_("dashboard API: " + s.ToString());
+  return ErrorResponse(s);
 }
 
 http::Response DashboardApi::JobDetail(const model::BatchJob& job) const {
@@ -151,17 +158,17 @@ Result<model::BatchJob> DashboardApi::FindJob(const http::RequestHead& head, int
 
 http::Response DashboardApi::GetJob(const http::RequestHead& head, int64_t job_id) {
   Result<model::BatchJob> job = FindJob(head, job_id);
-  if (!job.ok()) return ErrorResponse(job.status());
+  if (!job.ok()) return Fail(job.status());
   return JobDetail(*job);
 }
 
 http::Response DashboardApi::GetResults(const http::RequestHead& head, int64_t job_id) {
   Result<model::BatchJob> job = FindJob(head, job_id);
-  if (!job.ok()) return ErrorResponse(job.status());
+  if (!job.ok()) return Fail(job.status());
   Result<int64_t> offset = ParseCount(head, "offset", 0, INT64_MAX / 2);
   Result<int64_t> limit = ParseCount(head, "limit", kDefaultPageSize, kMaxPageSize);
-  if (!offset.ok()) return ErrorResponse(offset.status());
-  if (!limit.ok()) return ErrorResponse(limit.status());
+  if (!offset.ok()) return Fail(offset.status());
+  if (!limit.ok()) return Fail(limit.status());
   const std::string failures = head.QueryParam("failures").value_or("");
   const bool failures_only = failures == "1" || failures == "true";
 
@@ -177,13 +184,13 @@ http::Response DashboardApi::GetResults(const http::RequestHead& head, int64_t j
   if (job->results_expires_ms <= NowMs()) return state_only("EXPIRED", 200);
 
   IndexLookup lookup = indexer_->Lookup(*job, index_wait_);
-  if (!lookup.error.ok()) return ErrorResponse(lookup.error);
+  if (!lookup.error.ok()) return Fail(lookup.error);
   if (!lookup.index) {
     w.Field("percent", static_cast<int64_t>(lookup.percent));
     return state_only(lookup.building ? "INDEXING" : "QUEUED", 202);
   }
   Result<ResultsPage> page = lookup.index->Read(failures_only, *offset, *limit);
-  if (!page.ok()) return ErrorResponse(page.status());
+  if (!page.ok()) return Fail(page.status());
   w.Field("state", "READY")
       .Field("total", page->total)
       .Field("numRows", lookup.index->row_count())
@@ -197,7 +204,7 @@ http::Response DashboardApi::GetResults(const http::RequestHead& head, int64_t j
 
 http::Response DashboardApi::Cancel(const http::RequestHead& head, int64_t job_id) {
   Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head));
-  if (!customers.ok()) return ErrorResponse(customers.status());
+  if (!customers.ok()) return Fail(customers.status());
   // As a one-operation mutate: the errors carry operations[0]'s paths, exactly as SOAP's.
   Result<model::BatchJob> job = JobNotFound(job_id);
   for (const std::string& c : *customers) {
@@ -206,7 +213,7 @@ http::Response DashboardApi::Cancel(const http::RequestHead& head, int64_t job_i
                            job.status().api_errors().front().type == "IdError";
     if (!not_found) break;
   }
-  if (!job.ok()) return ErrorResponse(job.status());
+  if (!job.ok()) return Fail(job.status());
   return JobDetail(*job);
 }
 

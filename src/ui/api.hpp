@@ -12,6 +12,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <string>
 
 #include "common/signed_url.hpp"
 #include "engine/scheduler.hpp"
@@ -26,13 +28,15 @@ inline constexpr int64_t kMaxPageSize = 500;
 
 class DashboardApi {
  public:
+  using Log = std::function<void(const std::string&)>;
   DashboardApi(store::JobStore* store, engine::Scheduler* scheduler, const UrlSigner* signer,
-               ResultsIndexer* indexer, std::chrono::milliseconds index_wait)
+               ResultsIndexer* indexer, std::chrono::milliseconds index_wait, Log log)
       : store_(store),
         scheduler_(scheduler),
         signer_(signer),
         indexer_(indexer),
-        index_wait_(index_wait) {}
+        index_wait_(index_wait),
+        log_(std::move(log)) {}
 
   // A request whose path starts with /ui/api/.
   http::Response Handle(const http::RequestHead& head);
@@ -42,6 +46,9 @@ class DashboardApi {
   http::Response GetJob(const http::RequestHead& head, int64_t job_id);
   http::Response GetResults(const http::RequestHead& head, int64_t job_id);
   http::Response Cancel(const http::RequestHead& head, int64_t job_id);
+  // The error response for `s` (json_views.hpp); an internal failure is logged first, as its
+  // details never reach the client.
+  http::Response Fail(const Status& s) const;
   // 200 with the job's detail view.
   http::Response JobDetail(const model::BatchJob& job) const;
   // The job when it belongs to one of the request's authorized customers.
@@ -52,6 +59,7 @@ class DashboardApi {
   const UrlSigner* signer_;
   ResultsIndexer* indexer_;
   std::chrono::milliseconds index_wait_;
+  Log log_;
 };
 
 }  // namespace bg::ui

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "common/signed_url.hpp"
@@ -30,6 +31,8 @@ struct DashboardOptions {
   // How long a results request waits for a results index being built before it answers that
   // the build is in progress (the page then polls).
   std::chrono::milliseconds index_wait{300};
+  // Receives one line per internal failure of an API request (the app logs it); may be empty.
+  std::function<void(const std::string&)> log;
 };
 
 class DashboardService {
