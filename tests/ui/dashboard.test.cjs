@@ -44,7 +44,7 @@ describe('dashboard', () => {
     await page.goto(`${gw.base}/ui/`);
     await page.fill('#token', creds.token);
     await page.fill('#developer-token', creds.developerToken);
-    await page.fill('#customers', creds.customer);
+    await page.fill('#customers', creds.customer.replace(/-/g, ' '));  // "111 222 3333" is one id
     await page.click('#signin button[type=submit]');
     await page.waitForSelector('#jobs tbody tr');
     return page;
@@ -185,6 +185,10 @@ describe('dashboard', () => {
     }, jobs.waiting);
     assert.equal(status, 404);
     assert.equal((await gw.getJob(ALICE, jobs.waiting)).status, 'AWAITING_FILE');
+    // Signing out forgets the credentials: the sign-in form, and nothing stored.
+    await page.click('#sign-out');
+    await page.waitForSelector('#signin');
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
     await page.close();
   });
 });

@@ -272,7 +272,8 @@
       h('div', { class: 'form-actions' }, submit));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
-      const ids = customers.value.split(/[,;\s]+/).map((s) => s.trim()).filter(Boolean);
+      // Commas separate ids; dashes and spaces inside one are fine (as in clientCustomerId).
+      const ids = customers.value.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
       const creds = { token: token.value.trim(), developerToken: devToken.value.trim(), customers: ids };
       submit.disabled = true;
       try {
