@@ -303,7 +303,7 @@ Status BuildResultsIndex(const IndexSource& source, BuildProgress* progress) {
       }
       ++ops_read;
     }
-    if (upload && row.index == ops_read - 1) {
+    if (upload && row.index >= 0 && row.index == ops_read - 1) {
       row.operation_type = op_handler.type;
       row.op_operator = op_handler.op_operator;
       row.operand_type = op_handler.operand_type;

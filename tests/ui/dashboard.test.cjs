@@ -11,7 +11,7 @@ const { Gateway, budgetsDocument, launchChromium, screenshotPath, waitFor } = re
 const ALICE = { customer: '111-222-3333', id: '1112223333', token: 'alice-token', developerToken: 'dev-token' };
 const BOB = { customer: '444-555-6666', id: '4445556666', token: 'bob-token', developerToken: 'dev-token' };
 const BAD = [1, 4, 5];
-const LONG_OPS = 3000;
+const LONG_OPS = 6000;
 
 describe('dashboard', () => {
   let gw;
@@ -19,7 +19,8 @@ describe('dashboard', () => {
   const jobs = {};
 
   before(async () => {
-    // 10 ms per operation: the long job runs for ~30 s, the short ones for well under a second.
+    // 10 ms per operation: the long job would run for a minute (it is canceled after a few
+    // seconds), the short ones for well under a second.
     gw = await Gateway.start({ BATCHGATE_FAULTS_LATENCY_US: '10000', BATCHGATE_EXECUTOR_MAX_BATCH_MS: '100' });
     browser = await launchChromium();
     jobs.clean = await gw.runJob(ALICE, budgetsDocument(4, 'clean'));
