@@ -232,6 +232,7 @@
     const creds = loadCredentials();
     showSession(creds);
     const { path, params } = parseHash();
+    document.title = 'batchgate · batch jobs';
     if (!creds) { view = signInView(); return; }
     const m = path.match(/^\/jobs\/(\d+)$/);
     if (m) view = jobView(creds, Number(m[1]), params);
@@ -525,7 +526,7 @@
             r.operandType ? h('div', { class: 'muted small' }, r.operandType) : null),
           h('td', { 'data-label': 'Operator', class: 'mono' }, r.operator || '—'),
           h('td', { 'data-label': 'Outcome' }, h('span', { class: `badge ${r.outcome}` }, r.outcome === 'FAILED' ? 'Failed' : 'Succeeded'),
-            r.resultType ? h('div', { class: 'muted small' }, r.resultType) : null),
+            r.resultType ? h('span', { class: 'muted small result-type' }, r.resultType) : null),
           h('td', { 'data-label': 'Error type', class: 'err-type' }, (e.type || '') + more),
           h('td', { 'data-label': 'Reason', class: 'mono' }, e.reason || ''),
           h('td', { 'data-label': 'Field path', class: 'field-path' }, fieldPath(e.fieldPath)),
@@ -587,6 +588,7 @@
     }
 
     function render() {
+      document.title = `Job ${job.id} · ${STATUS_LABELS[job.status] || job.status} · batchgate`;
       renderHead();
       renderProgress();
       renderTimeline();
