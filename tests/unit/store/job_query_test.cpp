@@ -1,12 +1,11 @@
 // JobStore::QueryJobs: the dashboard's page of several customers' jobs, with a status filter and
 // counts per status; another customer's jobs never appear.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
-#include <filesystem>
 #include <string>
 
 #include "store/job_store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace bg::store {
 namespace {
@@ -16,18 +15,11 @@ using model::JobStatus;
 class JobQueryTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "/job_query_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
     StoreOptions o;
-    o.data_dir = root_ + "/data";
+    o.data_dir = dir_.Join("data");
     auto s = JobStore::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(root_);
   }
   std::vector<model::BatchJob> Create(const std::string& customer, int n) {
     auto jobs = store_->CreateJobs(customer, "v201702", n, 1700000000000);
@@ -46,8 +38,8 @@ class JobQueryTest : public ::testing::Test {
     return 0;
   }
 
-  std::string root_;
-  std::unique_ptr<JobStore> store_;
+  testing::TempDir dir_{"job_query_test_"};
+  std::unique_ptr<JobStore> store_;  // destroyed before dir_
 };
 
 TEST_F(JobQueryTest, PagesNewestFirstOverSeveralCustomers) {

@@ -3,7 +3,6 @@
 #include "ui/results_index.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -12,20 +11,19 @@
 #include <fstream>
 #include <string>
 
+#include "support/temp_dir.hpp"
+
 namespace bg::ui {
 namespace {
 
 class ResultsIndexTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "/results_index_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
+    root_ = dir_.path();
     source_.results_path = root_ + "/job.xml";
     source_.upload_path = root_ + "/job.upload";
     source_.index_path = root_ + "/job.index";
   }
-  void TearDown() override { std::filesystem::remove_all(root_); }
 
   // A results document of `n` rvals (every third one failing, the failing ones with two errors
   // for every ninth) and its upload, written as the writer and the client libraries do.
@@ -81,6 +79,7 @@ class ResultsIndexTest : public ::testing::Test {
     return index.ok() ? std::move(index).value() : nullptr;
   }
 
+  testing::TempDir dir_{"results_index_test_"};
   std::string root_;
   IndexSource source_;
 };

@@ -3,7 +3,6 @@
 #include "ui/results_indexer.hpp"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,18 +17,11 @@ namespace {
 class ResultsIndexerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = ::testing::TempDir() + "/results_indexer_test_XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    root_ = tmpl;
     store::StoreOptions o;
-    o.data_dir = root_ + "/data";
+    o.data_dir = dir_.Join("data");
     auto s = store::JobStore::Open(o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(root_);
   }
 
   // A DONE job whose results file holds `n` rvals (the odd ones failing) and no upload file.
@@ -67,8 +59,8 @@ class ResultsIndexerTest : public ::testing::Test {
     return got;
   }
 
-  std::string root_;
-  std::unique_ptr<store::JobStore> store_;
+  testing::TempDir dir_{"results_indexer_test_"};
+  std::unique_ptr<store::JobStore> store_;  // destroyed before dir_
 };
 
 TEST_F(ResultsIndexerTest, BuildsInTheBackgroundAndAnswersFromTheIndexAfterwards) {
