@@ -24,6 +24,9 @@ packages=(
   python3 python3-suds python3-zeep python3-requests php-cli php-soap gsoap libgsoap-dev nodejs
   # tests/fuzz: libFuzzer and the sanitizer runtimes come with Debian's clang
   clang-14 libclang-rt-14-dev
+  # tests/ui: the dashboard in Debian's headless Chromium (playwright-core, from the npm registry
+  # into the build tree, drives /usr/bin/chromium; no browser is ever downloaded), with a font
+  chromium fonts-dejavu-core
 )
 # Debian's nodejs comes without npm; NodeSource's nodejs bundles it (and conflicts with Debian's npm).
 command -v npm >/dev/null 2>&1 || packages+=(npm)
@@ -49,7 +52,8 @@ build() {
 }
 
 # Second pass of `test`: unit, integration and fuzz-corpus tests built with ASan + UBSan (preset
-# "asan", build/asan). The compat suite (third-party clients), the kill -9 crash loop and the
+# "asan", build/asan). The compat suite (third-party clients), the kill -9 crash loop, the
+# dashboard's browser tests (label ui; its API is covered by the integration tests) and the
 # README walkthrough ran in the Release pass and are not repeated. Reports of the server processes that the integration
 # tests start go to build/asan/sanitizer-logs/ and fail the run even when the test itself passed.
 asan_test() {
@@ -63,7 +67,7 @@ asan_test() {
   cmake --build "$dir" --parallel "$(nproc)" >&2
   rm -f "$logs"/*  # test discovery at build time ran the test binaries
   local rc=0
-  (cd "$dir" && ctest --output-on-failure --timeout 900 -j "$(nproc)" -LE "compat|crash" \
+  (cd "$dir" && ctest --output-on-failure --timeout 900 -j "$(nproc)" -LE "compat|crash|ui" \
     -E "${BG_ASAN_EXCLUDE:-^readme_walkthrough\$}") || rc=$?
   if compgen -G "$logs/*" >/dev/null; then
     echo "sanitizer reports:" >&2

@@ -14,6 +14,7 @@
 #include "soap/soap_service.hpp"
 #include "store/job_store.hpp"
 #include "store/retention.hpp"
+#include "ui/dashboard_service.hpp"
 #include "upload/upload_service.hpp"
 
 namespace bg::app {
@@ -28,6 +29,7 @@ struct App::Parts {
   std::unique_ptr<soap::SoapService> soap;
   std::unique_ptr<upload::UploadService> upload;
   std::unique_ptr<results::DownloadService> download;
+  std::unique_ptr<ui::DashboardService> dashboard;
   std::unique_ptr<store::RetentionSweeper> sweeper;
   PrefixRouter router;
   std::unique_ptr<http::Server> server;
@@ -91,6 +93,11 @@ Status App::Start() {
   p->upload = std::make_unique<upload::UploadService>(upload_options, p->store.get(),
                                                       p->scheduler.get(), p->signer.get());
   p->download = std::make_unique<results::DownloadService>(p->store.get(), p->signer.get());
+  ui::DashboardOptions dashboard_options;
+  dashboard_options.log = [](const std::string& line) { spdlog::error("{}", line); };
+  p->dashboard = std::make_unique<ui::DashboardService>(std::move(dashboard_options),
+                                                        p->store.get(), p->scheduler.get(),
+                                                        p->signer.get());
   // Jobs whose uploadUrl expired become CANCELING in the sweep: the scheduler finishes them
   // (the sweeper stops before the scheduler, see Stop()).
   engine::Scheduler* scheduler = p->scheduler.get();
@@ -121,6 +128,10 @@ Status App::Start() {
                       [upload](const http::RequestHead& h) { return upload->Route(h); });
   p->router.AddPrefix("/batchjob/results/",
                       [download](const http::RequestHead& h) { return download->Route(h); });
+  ui::DashboardService* dashboard = p->dashboard.get();  // docs/dashboard.md
+  auto dashboard_route = [dashboard](const http::RequestHead& h) { return dashboard->Route(h); };
+  p->router.AddExact("/ui", dashboard_route);
+  p->router.AddPrefix("/ui/", dashboard_route);
 
   http::ServerOptions server_options;
   server_options.host = c.listen_host;

@@ -1,7 +1,8 @@
 // App: the composition root of `batchgate serve`. Builds every component from a Config and
 // owns them all, in dependency order:
 //   JobStore -> UrlSigner -> Backend (sandbox) -> Executor -> Scheduler
-//   -> SoapService, UploadService, DownloadService -> PrefixRouter -> http::Server
+//   -> SoapService, UploadService, DownloadService, DashboardService (/ui) -> PrefixRouter
+//   -> http::Server
 // and tears them down in reverse (server first, so no request reaches a stopped component).
 //
 // RunServe() is the whole serve lifecycle: logging, Start, the base URL as the FIRST stdout line,

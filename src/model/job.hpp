@@ -42,6 +42,11 @@ struct BatchJob {
   int64_t upload_expires_ms = 0;   // uploadUrl expiry
   int64_t finished_ms = 0;         // DONE/CANCELED time, 0 while running
   int64_t results_expires_ms = 0;  // downloadUrl expiry (finished + retention)
+  // When the job changed state (the dashboard's timeline); 0: not (yet) happened, or before the
+  // store recorded it (jobs of a data dir older than store schema 3).
+  int64_t upload_started_ms = 0;  // first upload session opened (the start POST)
+  int64_t active_ms = 0;          // upload complete: AWAITING_FILE -> ACTIVE
+  int64_t canceling_ms = 0;       // cancel requested (or the uploadUrl expired): -> CANCELING
 
   // Upload state (resumable session).
   std::string upload_session;          // hex session id, empty before the start POST

@@ -83,24 +83,7 @@ Status CheckOperation(const CallContext& ctx, store::JobStore* store, pugi::xml_
 // Runs one cancel: CANCELING is committed, then the scheduler is told.
 Result<model::BatchJob> Cancel(const CallContext& ctx, store::JobStore* store,
                                engine::Scheduler* scheduler, const PlannedOp& op) {
-  Result<model::BatchJob> job = store->RequestCancel(ctx.customer_id, op.job_id);
-  if (!job.ok()) {
-    const Status& s = job.status();
-    if (s.code() == StatusCode::kNotFound) {
-      return ApiError::Make("IdError", "NOT_FOUND", op.path + ".operand.id",
-                            std::to_string(op.job_id));
-    }
-    if (!s.is_api_error()) return s;
-    std::vector<ApiError> errors = s.api_errors();
-    // The store cannot know the operation's index: the path is ours to set.
-    for (ApiError& e : errors) e.field_path = op.path + ".operand.status";
-    return Status(std::move(errors));
-  }
-  // The client has now been shown a pending state (CANCELING): the "ACTIVE at least once" rule
-  // must not later turn this job back into ACTIVE.
-  (void)store->MarkActiveReported(op.job_id);
-  if (scheduler != nullptr) scheduler->Notify(op.job_id);
-  return job;
+  return CancelJob(store, scheduler, ctx.customer_id, op.job_id, op.path);
 }
 
 // The quota of mutate ADD (reference: BatchJob.diskUsageQuotaBalance in KB,
@@ -132,6 +115,29 @@ void StartResponse(xml::XmlWriter& w, std::string_view element, const CallContex
 }
 
 }  // namespace
+
+Result<model::BatchJob> CancelJob(store::JobStore* store, engine::Scheduler* scheduler,
+                                  const std::string& customer_id, int64_t job_id,
+                                  const std::string& op_path) {
+  Result<model::BatchJob> job = store->RequestCancel(customer_id, job_id);
+  if (!job.ok()) {
+    const Status& s = job.status();
+    if (s.code() == StatusCode::kNotFound) {
+      return ApiError::Make("IdError", "NOT_FOUND", op_path + ".operand.id",
+                            std::to_string(job_id));
+    }
+    if (!s.is_api_error()) return s;
+    std::vector<ApiError> errors = s.api_errors();
+    // The store cannot know the operation's index: the path is ours to set.
+    for (ApiError& e : errors) e.field_path = op_path + ".operand.status";
+    return Status(std::move(errors));
+  }
+  // The client has now been shown a pending state (CANCELING): the "ACTIVE at least once" rule
+  // must not later turn this job back into ACTIVE.
+  (void)store->MarkActiveReported(job_id);
+  if (scheduler != nullptr) scheduler->Notify(job_id);
+  return job;
+}
 
 // The "ACTIVE at least once" rule.
 // Client poll loops (e.g. the official Python example, which cancels a job whose FIRST poll

@@ -48,6 +48,16 @@ struct ReportedStatus {
 };
 ReportedStatus ReportStatus(const model::BatchJob& job);
 
+// The cancel of mutate SET status=CANCELING of job `job_id` of `customer_id`, as the operation
+// at `op_path` ("operations[i]"): the store's state change AWAITING_FILE/ACTIVE -> CANCELING
+// (committed before it returns), the "ACTIVE at least once" mark and the scheduler's
+// notification. Errors: IdError.NOT_FOUND @ op_path.operand.id (a missing job and another
+// customer's job alike), BatchJobError.INVALID_STATE_CHANGE @ op_path.operand.status (any other
+// state). Also the dashboard's cancel (ui/), so that both follow the same rules.
+Result<model::BatchJob> CancelJob(store::JobStore* store, engine::Scheduler* scheduler,
+                                  const std::string& customer_id, int64_t job_id,
+                                  const std::string& op_path);
+
 class BatchJobService {
  public:
   BatchJobService(store::JobStore* store, engine::Scheduler* scheduler)

@@ -36,7 +36,10 @@ CREATE TABLE IF NOT EXISTS jobs (
   error_trigger              TEXT,
   error_string               TEXT,
   error_extra                TEXT,
-  files_deleted_ms           INTEGER NOT NULL DEFAULT 0
+  files_deleted_ms           INTEGER NOT NULL DEFAULT 0,
+  upload_started_ms          INTEGER NOT NULL DEFAULT 0,
+  active_ms                  INTEGER NOT NULL DEFAULT 0,
+  canceling_ms               INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS canceled_upload_sessions (
   job_id  INTEGER NOT NULL,
@@ -53,7 +56,8 @@ constexpr std::string_view kSelectSql =
     "results_expires_ms, upload_session, upload_stored_bytes, upload_total, next_operation, "
     "input_offset, results_bytes, num_operations_executed, num_operations_succeeded, "
     "estimated_percent_executed, num_results_written, active_reported, error_type, "
-    "error_reason, error_field_path, error_trigger, error_string, error_extra FROM jobs ";
+    "error_reason, error_field_path, error_trigger, error_string, error_extra, upload_started_ms, "
+    "active_ms, canceling_ms FROM jobs ";
 
 void AppendField(std::string_view s, std::string* out) {
   out->append(std::to_string(s.size()));
@@ -75,6 +79,19 @@ bool ReadField(std::string_view* text, std::string* out) {
   return true;
 }
 
+// Columns added by later schema versions (ALTER TABLE for a database that lacks them).
+constexpr std::string_view kAddedColumns[] = {"files_deleted_ms", "upload_started_ms", "active_ms",
+                                              "canceling_ms"};
+
+Result<bool> HasColumn(sqlite::Db& db, std::string_view column) {
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt st, db.Prepare("SELECT name FROM pragma_table_info('jobs')"));
+  while (true) {
+    BG_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return false;
+    if (st.Text(0) == column) return true;
+  }
+}
+
 }  // namespace
 
 Status EnsureSchema(sqlite::Db& db) {
@@ -93,12 +110,15 @@ Status EnsureSchema(sqlite::Db& db) {
                                 " is newer than this binary (" + std::to_string(kSchemaVersion) +
                                 ")");
     }
-    if (v < 2) {
-      // Version 1 lacked the retention bookkeeping (the new table is created above).
-      BG_RETURN_IF_ERROR(
-          db.Exec("ALTER TABLE jobs ADD COLUMN files_deleted_ms INTEGER NOT NULL DEFAULT 0"));
-    }
     if (v < kSchemaVersion) {
+      // Version 1 lacked the retention bookkeeping (the new table is created above), version 2
+      // the state change times: their columns start at 0 ("not recorded").
+      for (std::string_view column : kAddedColumns) {
+        BG_ASSIGN_OR_RETURN(bool has, HasColumn(db, column));
+        if (has) continue;
+        BG_RETURN_IF_ERROR(db.Exec("ALTER TABLE jobs ADD COLUMN " + std::string(column) +
+                                   " INTEGER NOT NULL DEFAULT 0"));
+      }
       BG_ASSIGN_OR_RETURN(sqlite::Stmt put,
                           db.Prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'"));
       BG_RETURN_IF_ERROR(put.Bind(1, std::to_string(kSchemaVersion)).Run());
@@ -167,6 +187,9 @@ model::BatchJob RowToJob(const sqlite::Stmt& r) {
     DecodeExtra(r.Text(24), &e);
     j.processing_error = std::move(e);
   }
+  j.upload_started_ms = r.Int(25);
+  j.active_ms = r.Int(26);
+  j.canceling_ms = r.Int(27);
   return j;
 }
 

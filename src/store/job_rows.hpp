@@ -12,9 +12,10 @@
 
 namespace bg::store::internal {
 
-// 2: jobs.files_deleted_ms (retention sweep) and canceled_upload_sessions. A version-1 database
-// is migrated in place by EnsureSchema.
-inline constexpr int kSchemaVersion = 2;
+// 2: jobs.files_deleted_ms (retention sweep) and canceled_upload_sessions.
+// 3: jobs.upload_started_ms, active_ms, canceling_ms (state change times; 0 for older jobs).
+// An older database is migrated in place by EnsureSchema.
+inline constexpr int kSchemaVersion = 3;
 // First job id handed out is kJobIdBase + 1 (a realistic 10-digit AdWords-like id).
 inline constexpr int64_t kJobIdBase = 1000000000;
 

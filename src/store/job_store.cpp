@@ -164,8 +164,13 @@ Result<model::BatchJob> JobStore::RequestCancel(const std::string& customer_id, 
                           "CANCELING");
   }
   BG_RETURN_IF_ERROR(SetStatus(*db_, job_id, model::JobStatus::kCanceling));
+  const int64_t now_ms = NowMs();
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt at,
+                      db_->Prepare("UPDATE jobs SET canceling_ms = ? WHERE id = ?"));
+  BG_RETURN_IF_ERROR(at.Bind(1, now_ms).Bind(2, job_id).Run());
   BG_RETURN_IF_ERROR(txn.Commit());
   job.status = model::JobStatus::kCanceling;
+  job.canceling_ms = now_ms;
   return job;
 }
 
@@ -185,9 +190,13 @@ Result<std::string> JobStore::StartUploadSession(int64_t job_id) {
   BG_ASSIGN_OR_RETURN(model::BatchJob job, LoadJob(*db_, job_id));
   if (!job.upload_session.empty()) return job.upload_session;
   std::string session = RandomHex(16);  // 128 bits
-  BG_ASSIGN_OR_RETURN(sqlite::Stmt st,
-                      db_->Prepare("UPDATE jobs SET upload_session = ? WHERE id = ?"));
-  BG_RETURN_IF_ERROR(st.Bind(1, session).Bind(2, job_id).Run());
+  // The first session opened is when the job started uploading (a later one, after a DELETE,
+  // keeps that time).
+  BG_ASSIGN_OR_RETURN(
+      sqlite::Stmt st,
+      db_->Prepare("UPDATE jobs SET upload_session = ?, upload_started_ms = CASE WHEN "
+                   "upload_started_ms = 0 THEN ? ELSE upload_started_ms END WHERE id = ?"));
+  BG_RETURN_IF_ERROR(st.Bind(1, session).Bind(2, NowMs()).Bind(3, job_id).Run());
   BG_RETURN_IF_ERROR(txn.Commit());
   return session;
 }
@@ -198,6 +207,10 @@ std::string JobStore::UploadPath(int64_t job_id) const {
 
 std::string JobStore::ResultsPath(int64_t job_id) const {
   return options_.data_dir + "/results/" + std::to_string(job_id) + ".xml";
+}
+
+std::string JobStore::ResultsIndexPath(int64_t job_id) const {
+  return options_.data_dir + "/results/" + std::to_string(job_id) + ".index";
 }
 
 Result<model::BatchJob> JobStore::CommitUpload(int64_t job_id, int64_t stored,
@@ -231,12 +244,17 @@ Result<model::BatchJob> JobStore::CommitUpload(int64_t job_id, int64_t stored,
   model::JobStatus status = job.status;
   if (new_total && new_stored == *new_total && status == model::JobStatus::kAwaitingFile) {
     status = model::JobStatus::kActive;
+    job.active_ms = now_ms;
   }
   BG_ASSIGN_OR_RETURN(
       sqlite::Stmt st,
-      db_->Prepare("UPDATE jobs SET upload_stored_bytes = ?, upload_total = ?, status = ? "
-                   "WHERE id = ?"));
-  st.Bind(1, new_stored).Bind(2, new_total).Bind(3, model::JobStatusName(status)).Bind(4, job_id);
+      db_->Prepare("UPDATE jobs SET upload_stored_bytes = ?, upload_total = ?, status = ?, "
+                   "active_ms = ? WHERE id = ?"));
+  st.Bind(1, new_stored)
+      .Bind(2, new_total)
+      .Bind(3, model::JobStatusName(status))
+      .Bind(4, job.active_ms)
+      .Bind(5, job_id);
   BG_RETURN_IF_ERROR(st.Run());
   BG_RETURN_IF_ERROR(txn.Commit());
   job.upload_stored_bytes = new_stored;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/sqlite.hpp"
@@ -46,6 +47,20 @@ struct Checkpoint {
   model::ProgressStats progress;
 };
 
+// A page of one or several customers' jobs (the dashboard's list, see JobStore::QueryJobs).
+struct JobQuery {
+  std::vector<std::string> customer_ids;   // whose jobs; none (or none valid): an empty page
+  std::vector<model::JobStatus> statuses;  // empty: any status
+  int64_t offset = 0;
+  int64_t limit = 50;
+};
+struct JobPage {
+  std::vector<model::BatchJob> jobs;  // newest first (id descending)
+  int64_t total = 0;                  // jobs matching the query, over all pages
+  // Jobs of the query's customers per status, whatever the status filter (for filter counts).
+  std::vector<std::pair<model::JobStatus, int64_t>> status_counts;
+};
+
 class JobStore {
  public:
   static Result<std::unique_ptr<JobStore>> Open(StoreOptions options);
@@ -64,6 +79,9 @@ class JobStore {
   Result<model::BatchJob> GetJobInternal(int64_t job_id);
   // All jobs of one customer, ordered by id.
   Result<std::vector<model::BatchJob>> ListJobs(const std::string& customer_id);
+  // One page of the given customers' jobs (job_query.cpp). The caller has checked that the
+  // requester may see every customer listed.
+  Result<JobPage> QueryJobs(const JobQuery& query);
 
   // AWAITING_FILE or ACTIVE -> CANCELING. Any other state: ApiError
   // BatchJobError.INVALID_STATE_CHANGE (field path given by caller). NotFound for other customers.
@@ -76,6 +94,9 @@ class JobStore {
   Result<std::string> StartUploadSession(int64_t job_id);
   std::string UploadPath(int64_t job_id) const;
   std::string ResultsPath(int64_t job_id) const;
+  // <data>/results/<job>.index: a cache derived from the results file (the dashboard's results
+  // index, ui/); deleted with the results file by the retention sweep.
+  std::string ResultsIndexPath(int64_t job_id) const;
   // Records that bytes [0, stored) are durable (the caller fsynced the upload file). When
   // `total` is set it is the declared total. If stored == total the job becomes ACTIVE (unless it
   // is CANCELING/terminal). Returns the updated job.

@@ -109,7 +109,10 @@ Result<SweepStats> JobStore::SweepExpired(int64_t now_ms) {
   for (const Expired& e : expired) {
     // Files first, then the row: a crash in between only makes the next sweep redo the unlink.
     BG_RETURN_IF_ERROR(RemoveFile(UploadPath(e.id)));
-    if (e.finished) BG_RETURN_IF_ERROR(RemoveFile(ResultsPath(e.id)));
+    if (e.finished) {
+      BG_RETURN_IF_ERROR(RemoveFile(ResultsPath(e.id)));
+      BG_RETURN_IF_ERROR(RemoveFile(ResultsIndexPath(e.id)));
+    }
     sqlite::Txn txn(*db_);
     BG_RETURN_IF_ERROR(txn.status());
     if (e.finished) {
@@ -124,13 +127,15 @@ Result<SweepStats> JobStore::SweepExpired(int64_t now_ms) {
           db_->Prepare("UPDATE jobs SET status = 'CANCELING', upload_stored_bytes = 0, "
                        "upload_total = NULL, error_type = ?, error_reason = ?, "
                        "error_field_path = '', error_trigger = ?, error_string = ?, "
-                       "error_extra = '' WHERE id = ? AND status = 'AWAITING_FILE'"));
+                       "error_extra = '', canceling_ms = ? WHERE id = ? AND "
+                       "status = 'AWAITING_FILE'"));
       const ApiError err = UploadExpiredError(e.upload_expires_ms);
       BG_RETURN_IF_ERROR(upd.Bind(1, err.type)
                              .Bind(2, err.reason)
                              .Bind(3, err.trigger)
                              .Bind(4, err.error_string)
-                             .Bind(5, e.id)
+                             .Bind(5, now_ms)
+                             .Bind(6, e.id)
                              .Run());
     }
     const bool changed = db_->Changes() > 0;

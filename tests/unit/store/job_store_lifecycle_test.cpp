@@ -231,7 +231,33 @@ TEST_F(JobStoreLifecycleTest, MigratesAVersionOneDatabase) {
   auto st = store_->db().Prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   ASSERT_TRUE(st.ok());
   ASSERT_TRUE(st->Step().value());
-  EXPECT_EQ(st->Text(0), "2");
+  EXPECT_EQ(st->Text(0), "3");
+}
+
+// A database of schema version 2 (no state change times) opens, its jobs read 0 ("not
+// recorded") for the new times, and new state changes are timed.
+TEST_F(JobStoreLifecycleTest, MigratesAVersionTwoDatabase) {
+  model::BatchJob a = NewJob("1234567890", NowMs());
+  for (const char* column : {"upload_started_ms", "active_ms", "canceling_ms"}) {
+    ASSERT_TRUE(store_->db().Exec(std::string("ALTER TABLE jobs DROP COLUMN ") + column).ok());
+  }
+  ASSERT_TRUE(store_->db().Exec("UPDATE meta SET value = '2' WHERE key = 'schema_version'").ok());
+  Reopen();
+  Result<model::BatchJob> job = store_->GetJobInternal(a.id);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->created_ms, a.created_ms);
+  EXPECT_EQ(job->upload_started_ms, 0);
+  EXPECT_EQ(job->active_ms, 0);
+  const int64_t before = NowMs();
+  ASSERT_TRUE(store_->StartUploadSession(a.id).ok());
+  ASSERT_TRUE(store_->CommitUpload(a.id, 10, 10).ok());
+  ASSERT_TRUE(store_->RequestCancel("1234567890", a.id).ok());
+  job = store_->GetJobInternal(a.id);
+  ASSERT_TRUE(job.ok());
+  EXPECT_GE(job->upload_started_ms, before);
+  EXPECT_GE(job->active_ms, job->upload_started_ms);
+  EXPECT_GE(job->canceling_ms, job->active_ms);
+  EXPECT_EQ(job->status, JobStatus::kCanceling);
 }
 
 }  // namespace
