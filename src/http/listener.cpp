@@ -1,5 +1,6 @@
 // The accept loop: one strand per connection, a cap on live connections (over the cap a client
-// gets a short 503 and the connection is closed).
+// gets a short 503 and the connection is closed; on a TLS listener it is closed without a word,
+// since plain bytes are no use to a TLS client), plain or TLS sessions.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,11 +44,20 @@ asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared) 
     if (shared->stopping.load()) co_return;
     tcp::socket conn(std::move(socket));
     if (shared->live_count() >= shared->options.max_connections) {
+      if (shared->tls) {
+        beast::error_code ignored;
+        conn.close(ignored);
+        continue;
+      }
       auto ex = conn.get_executor();
       asio::co_spawn(ex, Reject(std::move(conn)), [](std::exception_ptr) {});
       continue;
     }
-    Session::Launch(std::move(conn), shared);
+    if (shared->tls) {
+      Session<TlsStream>::Launch(std::move(conn), shared);
+    } else {
+      Session<beast::tcp_stream>::Launch(std::move(conn), shared);
+    }
   }
 }
 

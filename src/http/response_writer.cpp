@@ -8,6 +8,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <vector>
 
@@ -49,8 +50,9 @@ void FillStatus(Message& m, const Response& r, unsigned version, bool keep_alive
   m.keep_alive(keep_alive);
 }
 
-asio::awaitable<WriteOutcome> WriteHeadOnly(beast::tcp_stream& stream, const Response& r,
-                                            uint64_t length, unsigned version, bool keep_alive) {
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteHeadOnly(Stream& stream, const Response& r, uint64_t length,
+                                            unsigned version, bool keep_alive) {
   bhttp::response<bhttp::empty_body> res;
   FillStatus(res, r, version, keep_alive);
   res.content_length(length);
@@ -59,7 +61,8 @@ asio::awaitable<WriteOutcome> WriteHeadOnly(beast::tcp_stream& stream, const Res
   co_return WriteOutcome{!ec, 0};
 }
 
-asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, unsigned version,
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteFile(Stream& stream, Response& r, unsigned version,
                                         bool keep_alive, bool head_request, int timeout_seconds) {
   const FileBody& f = *r.file;
   Fd fd{::open(f.path.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -96,7 +99,7 @@ asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, 
     res.body().data = buf.data();
     res.body().size = static_cast<size_t>(got);
     res.body().more = true;
-    stream.expires_after(std::chrono::seconds(timeout_seconds));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(timeout_seconds));
     auto [ec, n] = co_await bhttp::async_write(stream, sr, kAwait);
     if (ec && ec != bhttp::error::need_buffer) co_return WriteOutcome{false, sent};
     sent += static_cast<uint64_t>(got);
@@ -110,10 +113,11 @@ asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, 
 
 }  // namespace
 
-asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response& response,
-                                            unsigned version, bool keep_alive, bool head_request,
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteResponse(Stream& stream, Response& response, unsigned version,
+                                            bool keep_alive, bool head_request,
                                             int timeout_seconds) {
-  stream.expires_after(std::chrono::seconds(timeout_seconds));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(timeout_seconds));
   head_request = head_request || response.head_only;
   const int status = response.status;
   if (status < 200 || status == 204 || status == 304) {  // never a body, no Content-Length
@@ -136,5 +140,11 @@ asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response&
   auto [ec, n] = co_await bhttp::async_write(stream, res, kAwait);
   co_return WriteOutcome{!ec, res.body().size()};
 }
+
+template asio::awaitable<WriteOutcome> WriteResponse<beast::tcp_stream>(beast::tcp_stream&,
+                                                                        Response&, unsigned, bool,
+                                                                        bool, int);
+template asio::awaitable<WriteOutcome> WriteResponse<TlsStream>(TlsStream&, Response&, unsigned,
+                                                                bool, bool, int);
 
 }  // namespace bg::http::internal

@@ -43,6 +43,9 @@ Status Server::Start() {
   if (d.running) return FailedPrecondition("server already started");
   const ServerOptions& o = d.shared.options;
   if (o.threads < 1) return InvalidArgument("http threads must be >= 1");
+  if (o.tls.enabled) {
+    BG_ASSIGN_OR_RETURN(d.shared.tls, internal::MakeTlsContext(o.tls));
+  }
   boost::system::error_code ec;
   tcp::resolver resolver(d.ioc);
   auto results = resolver.resolve(o.host, std::to_string(o.port), tcp::resolver::passive, ec);
@@ -82,7 +85,7 @@ void Server::Stop() {
     boost::system::error_code ec;
     d.acceptor->close(ec);
   });
-  std::vector<std::shared_ptr<internal::Session>> live;
+  std::vector<std::shared_ptr<internal::SessionBase>> live;
   {
     std::lock_guard<std::mutex> lock(d.shared.mu);
     for (auto& [id, weak] : d.shared.sessions) {
