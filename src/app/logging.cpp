@@ -201,6 +201,7 @@ std::string RedactSecrets(std::string_view text) {
             text[i + k.size()] == '=') {
           size_t end = i + k.size() + 1;
           while (end < text.size() && !EndsValue(text[end])) ++end;
+          if (end == i + k.size() + 1) break;  // an empty value hides nothing
           out.append(k);
           out.push_back('=');
           out.append(kRedacted);

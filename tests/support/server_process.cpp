@@ -51,8 +51,17 @@ ServerProcess::~ServerProcess() { Kill(); }
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);
 
+  int err_fd = -1;
+  if (!options_.stderr_file.empty()) {
+    err_fd = ::open(options_.stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (err_fd < 0) {
+      return ::testing::AssertionFailure()
+             << "open " << options_.stderr_file << ": " << std::strerror(errno);
+    }
+  }
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
+    if (err_fd >= 0) ::close(err_fd);
     return ::testing::AssertionFailure() << "pipe2: " << std::strerror(errno);
   }
   const pid_t parent = ::getpid();
@@ -60,16 +69,19 @@ ServerProcess::~ServerProcess() { Kill(); }
   if (pid < 0) {
     ::close(fds[0]);
     ::close(fds[1]);
+    if (err_fd >= 0) ::close(err_fd);
     return ::testing::AssertionFailure() << "fork: " << std::strerror(errno);
   }
   if (pid == 0) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(126);
     if (::dup2(fds[1], STDOUT_FILENO) < 0) ::_exit(125);
+    if (err_fd >= 0 && ::dup2(err_fd, STDERR_FILENO) < 0) ::_exit(124);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(fds[1]);
+  if (err_fd >= 0) ::close(err_fd);
   pid_ = pid;
   stdout_fd_ = fds[0];
   {
@@ -112,7 +124,7 @@ ServerProcess::~ServerProcess() { Kill(); }
     std::lock_guard<std::mutex> lock(mu_);
     stdout_.append(buf, static_cast<size_t>(n));
   }
-  if (first.rfind("http://", 0) != 0) {
+  if (first.rfind("http://", 0) != 0 && first.rfind("https://", 0) != 0) {
     Kill();
     return ::testing::AssertionFailure() << "first stdout line is not a URL: '" << first << "'";
   }

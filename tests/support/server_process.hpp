@@ -26,6 +26,7 @@ struct ServerProcessOptions {
   std::string data_dir;                 // required
   std::vector<std::string> extra_args;  // appended after `serve --listen .. --data ..`
   std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
+  std::string stderr_file;  // the child's stderr goes here (appended) when set
   std::chrono::milliseconds start_timeout{20000};
 };
 
@@ -38,7 +39,7 @@ class ServerProcess {
 
   // Starts the binary and waits for its base URL line.
   ::testing::AssertionResult Start();
-  // "http://127.0.0.1:PORT" (no trailing slash), valid after Start.
+  // "http://127.0.0.1:PORT" ("https://" with TLS; no trailing slash), valid after Start.
   const std::string& base_url() const { return base_url_; }
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }
