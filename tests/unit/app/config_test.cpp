@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <set>
 
 #include "support/temp_dir.hpp"
@@ -303,6 +304,37 @@ TEST(ConfigTest, TlsFilesDefaultToTheDataDir) {
   EXPECT_TRUE(c->tls_enabled);
   EXPECT_EQ(c->tls_cert_file, "/c.pem");
   EXPECT_EQ(c->tls_key_file, "/k.pem");
+}
+
+// The image's config (Dockerfile) is valid once tokens are given, and refuses to start without.
+TEST(ConfigTest, DockerConfigNeedsTokens) {
+  const std::string path = std::string(BG_SOURCE_DIR) + "/config/docker.toml";
+  Result<Config> r = LoadConfig(ConfigSources{path, {}, {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.developer_tokens'"), std::string::npos);
+  r = LoadConfig(ConfigSources{path,
+                               {{"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d"},
+                                {"BATCHGATE_AUTH_BEARER_TOKENS", "t 1"}},
+                               {}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->listen_host, "0.0.0.0");
+  EXPECT_EQ(r->listen_port, 8080);
+  EXPECT_EQ(r->data_dir, "/var/lib/batchgate");
+  EXPECT_EQ(r->tls_cert_file, "/var/lib/batchgate/tls/server.crt");
+  EXPECT_EQ(r->log_format, "json");
+}
+
+// docs/configuration.md documents every key with its environment variable.
+TEST(ConfigTest, ConfigurationDocNamesEveryKey) {
+  const std::string doc = bg::testing::ReadFile(std::string(BG_SOURCE_DIR) +
+                                                "/docs/configuration.md");
+  ASSERT_FALSE(doc.empty());
+  for (const std::string& key : ConfigKeys()) {
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+    std::string env = "BATCHGATE_";
+    for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(c));
+    EXPECT_NE(doc.find(env), std::string::npos) << env;
+  }
 }
 
 TEST(ConfigTest, IsLoopbackHost) {
