@@ -17,13 +17,7 @@ if (!is_string($base) || strpos($base, 'https://127.0.0.1:') !== 0 || !is_string
 }
 $wsdl = $base . '/api/adwords/cm/v201702/BatchJobService?wsdl';
 
-$passed = 0;
-$failed = [];
-function check($cond, $what) {
-    global $passed, $failed;
-    if ($cond) { $passed++; } else { $failed[] = $what; echo "  FAILED: $what\n"; }
-    return (bool)$cond;
-}
+require __DIR__ . '/compat_common.php';
 
 function make_client($wsdl, array $ssl) {
     $client = new SoapClient($wsdl, [
