@@ -4,7 +4,8 @@
 #   tools/dev.sh test    install what is missing, build (Release), run every test; then build the
 #                        "asan" preset (ASan + UBSan) and run the unit, integration and fuzz-corpus
 #                        tests again under the sanitizers (BG_ASAN=0 skips that second pass)
-# And for developers:
+# And for developers and the Dockerfile:
+#   tools/dev.sh deps    only install what is missing (the Dockerfile's cached first layer)
 #   tools/dev.sh fuzz [SECONDS]   build the "fuzz" preset (clang, libFuzzer) and run every fuzz
 #                        target for SECONDS (default 60) from a copy of fixtures/corpus/<target>/
 # Works on a fresh Debian 12 machine, as root or through sudo. Extra arguments after `serve` go to
@@ -110,12 +111,15 @@ case "$mode" in
     [ "${BG_ASAN:-1}" = "0" ] && exit 0
     asan_test
     ;;
+  deps)
+    install_packages
+    ;;
   fuzz)
     install_packages
     fuzz "${1:-60}"
     ;;
   *)
-    echo "usage: tools/dev.sh serve|test|fuzz [SECONDS]" >&2
+    echo "usage: tools/dev.sh serve|test|deps|fuzz [SECONDS]" >&2
     exit 2
     ;;
 esac

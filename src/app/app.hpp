@@ -1,8 +1,10 @@
 // App: the composition root of `batchgate serve`. Builds every component from a Config and
 // owns them all, in dependency order:
-//   JobStore -> UrlSigner -> Backend (sandbox) -> Executor -> Scheduler
+//   AccessPolicy, Metrics -> JobStore -> UrlSigner -> Backend (sandbox) -> Executor -> Scheduler
 //   -> SoapService, UploadService, DownloadService, DashboardService (/ui) -> PrefixRouter
 //   -> http::Server
+// The router serves /healthz, /readyz and /metrics (app/observability.hpp) besides the services,
+// and puts the access policy in front of the signed upload/download URLs (app/access_guard.hpp).
 // and tears them down in reverse (server first, so no request reaches a stopped component).
 //
 // RunServe() is the whole serve lifecycle: logging, Start, the base URL as the FIRST stdout line,
@@ -32,12 +34,13 @@ class App {
   // Stops the server (in-flight exchanges finish), then the scheduler. Idempotent.
   void Stop();
 
-  // The bound port and "http://HOST:PORT" (valid after Start).
+  // The bound port and "http://HOST:PORT" ("https://" with TLS; valid after Start).
   uint16_t port() const;
   std::string base_url() const;
 
  private:
   struct Parts;
+  void AddRoutes(Parts& parts);
   Config config_;
   std::unique_ptr<Parts> parts_;
 };
@@ -45,7 +48,8 @@ class App {
 // `batchgate serve`: returns the process exit status (0 after a signal-driven stop).
 int RunServe(const Config& config);
 
-// "http://HOST:PORT" for a listen host: wildcard hosts become loopback, IPv6 gets brackets.
-std::string BaseUrlFor(const std::string& host, uint16_t port);
+// "http://HOST:PORT" (https:// when `tls`) for a listen host: wildcard hosts become loopback,
+// IPv6 gets brackets.
+std::string BaseUrlFor(const std::string& host, uint16_t port, bool tls = false);
 
 }  // namespace bg::app

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/app.hpp"
+#include "app/cli_ops.hpp"
 #include "app/config.hpp"
 #include "backend/sandbox/seed.hpp"
 #include "client/commands.hpp"
@@ -27,6 +28,7 @@ struct ServeFlags {
   std::string config_file;
   std::string listen;
   std::string data_dir;
+  std::vector<std::string> sets;  // --set KEY=VALUE
 };
 
 int RunServeCommand(const ServeFlags& flags) {
@@ -35,6 +37,14 @@ int RunServeCommand(const ServeFlags& flags) {
   sources.env = ProcessEnvironment();
   if (!flags.listen.empty()) sources.flags.emplace_back("listen", flags.listen);
   if (!flags.data_dir.empty()) sources.flags.emplace_back("data_dir", flags.data_dir);
+  for (const std::string& kv : flags.sets) {
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "batchgate: --set expects KEY=VALUE, got '" << kv << "'\n";
+      return 2;
+    }
+    sources.flags.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
   Result<Config> config = LoadConfig(sources);
   if (!config.ok()) {
     std::cerr << "batchgate: " << config.status().message() << "\n";
@@ -49,6 +59,9 @@ void AddServeCommand(CLI::App& cli, Runner* runner) {
   cmd->add_option("--config", flags->config_file, "TOML configuration file (see config/)");
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (port 0: any free port)");
   cmd->add_option("--data", flags->data_dir, "Data directory (jobs database, uploads, results)");
+  cmd->add_option("--set", flags->sets,
+                  "KEY=VALUE for any config key (e.g. tls.enabled=true); repeatable, beats the "
+                  "file and the environment");
   cmd->callback([flags, runner] { *runner = [flags] { return RunServeCommand(*flags); }; });
 }
 
@@ -171,6 +184,7 @@ int RunCli(int argc, char** argv) {
   AddServeCommand(cli, &runner);
   AddSchemaCommand(cli, &runner);
   AddSandboxCommand(cli, &runner);
+  AddTlsCommand(cli, &runner);
   client::AddClientCommands(cli, &runner);  // replay, submit, validate (src/client/)
   try {
     cli.parse(argc, argv);

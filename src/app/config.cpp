@@ -1,189 +1,30 @@
+// LoadConfig: the layers (defaults < file < environment < flags), TOML type checks, misspelt
+// environment variables, and the checks that span several keys. The keys themselves are in
+// config_keys.cpp.
 #include "app/config.hpp"
 
+#include <arpa/inet.h>
 #include <toml++/toml.h>
 
-#include <cctype>
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <cstdlib>
-#include <functional>
+#include <set>
 #include <sstream>
+
+#include "app/config_keys.hpp"
+#include "soap/auth.hpp"
 
 extern char** environ;
 
 namespace bg::app {
 namespace {
 
+using internal::FindKey;
+using internal::KeyDef;
+using internal::KeyKind;
+
 constexpr std::string_view kEnvPrefix = "BATCHGATE_";
-
-using Setter = std::function<std::optional<std::string>(Config&, const std::string&)>;
-
-struct KeyDef {
-  std::string key;
-  Setter set;  // returns an error description (what was expected), or nullopt
-};
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-template <typename T>
-Setter IntKey(T Config::*field, int64_t min, int64_t max) {
-  return [field, min, max](Config& c, const std::string& text) -> std::optional<std::string> {
-    std::string t = Trim(text);
-    int64_t v = 0;
-    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || v < min || v > max) {
-      return "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
-    }
-    c.*field = static_cast<T>(v);
-    return std::nullopt;
-  };
-}
-
-Setter RateKey(double Config::*field) {
-  return [field](Config& c, const std::string& text) -> std::optional<std::string> {
-    std::string t = Trim(text);
-    char* end = nullptr;
-    double v = t.empty() ? -1 : std::strtod(t.c_str(), &end);
-    if (t.empty() || end != t.c_str() + t.size() || !(v >= 0.0 && v <= 1.0)) {
-      return "a number in [0, 1]";
-    }
-    c.*field = v;
-    return std::nullopt;
-  };
-}
-
-Setter StringKey(std::string Config::*field, bool allow_empty) {
-  return [field, allow_empty](Config& c, const std::string& text) -> std::optional<std::string> {
-    if (!allow_empty && text.empty()) return "a non-empty string";
-    c.*field = text;
-    return std::nullopt;
-  };
-}
-
-Setter BoolKey(bool Config::*field) {
-  return [field](Config& c, const std::string& text) -> std::optional<std::string> {
-    std::string t = Trim(text);
-    for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (t == "true" || t == "1") {
-      c.*field = true;
-    } else if (t == "false" || t == "0") {
-      c.*field = false;
-    } else {
-      return "true or false";
-    }
-    return std::nullopt;
-  };
-}
-
-std::optional<std::string> SetListen(Config& c, const std::string& text) {
-  auto hp = ParseHostPort(Trim(text));
-  if (!hp) return "HOST:PORT (port 0-65535; IPv6 as [addr]:port)";
-  c.listen_host = hp->first;
-  c.listen_port = hp->second;
-  return std::nullopt;
-}
-
-std::optional<std::string> SetBaseUrl(Config& c, const std::string& text) {
-  std::string t = Trim(text);
-  if (!t.empty() && t.rfind("http://", 0) != 0 && t.rfind("https://", 0) != 0) {
-    return "empty or an absolute http:// or https:// URL";
-  }
-  if (t.find_first_of("?# ") != std::string::npos) return "a base URL without query or fragment";
-  while (!t.empty() && t.back() == '/') t.pop_back();
-  c.public_base_url = t;
-  return std::nullopt;
-}
-
-std::optional<std::string> SetSandboxFixedDate(Config& c, const std::string& text) {
-  std::string t = Trim(text);
-  bool ok = t.empty() || (t.size() == 8 && t.find_first_not_of("0123456789") == std::string::npos);
-  if (!ok) return "empty or a date as yyyyMMdd";
-  c.sandbox_fixed_date = t;
-  return std::nullopt;
-}
-
-std::optional<std::string> SetSandboxSeedFiles(Config& c, const std::string& text) {
-  c.sandbox_seed_files.clear();
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string path = Trim(text.substr(start, comma - start));
-    if (!path.empty()) c.sandbox_seed_files.push_back(path);
-    start = comma + 1;
-  }
-  return std::nullopt;
-}
-
-std::optional<std::string> SetLogLevel(Config& c, const std::string& text) {
-  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-  std::string t = Trim(text);
-  for (const char* l : kLevels) {
-    if (t == l) {
-      c.log_level = t;
-      return std::nullopt;
-    }
-  }
-  return "one of trace, debug, info, warn, error, critical, off";
-}
-
-const std::vector<KeyDef>& Keys() {
-  static const std::vector<KeyDef> keys = {
-      {"listen", SetListen},
-      {"data_dir", StringKey(&Config::data_dir, false)},
-      {"public_base_url", SetBaseUrl},
-      {"http.threads", IntKey(&Config::http_threads, 1, 256)},
-      {"http.header_limit_bytes", IntKey(&Config::http_header_limit_bytes, 1024, 1 << 20)},
-      {"http.idle_timeout_seconds", IntKey(&Config::http_idle_timeout_seconds, 1, 86400)},
-      {"http.read_timeout_seconds", IntKey(&Config::http_read_timeout_seconds, 1, 86400)},
-      {"http.min_body_rate_bytes_per_second",
-       IntKey(&Config::http_min_body_rate_bytes_per_second, 0, 1LL << 40)},
-      {"http.max_connections", IntKey(&Config::http_max_connections, 1, 1000000)},
-      {"http.shutdown_grace_seconds", IntKey(&Config::http_shutdown_grace_seconds, 0, 3600)},
-      {"soap.max_request_bytes", IntKey(&Config::soap_max_request_bytes, 1024, 1LL << 32)},
-      {"upload.ttl_seconds", IntKey(&Config::upload_ttl_seconds, 1, 365LL * 24 * 3600)},
-      {"upload.quota_bytes", IntKey(&Config::upload_quota_bytes, 1024, 1LL << 50)},
-      {"upload.strict", BoolKey(&Config::upload_strict)},
-      {"upload.max_chunk_bytes", IntKey(&Config::upload_max_chunk_bytes, 1024, 1LL << 50)},
-      {"upload.max_concurrent_per_customer",
-       IntKey(&Config::upload_max_concurrent_per_customer, 1, 100000)},
-      {"results.ttl_seconds", IntKey(&Config::results_ttl_seconds, 1, 365LL * 24 * 3600)},
-      {"retention.sweep_interval_seconds",
-       IntKey(&Config::retention_sweep_interval_seconds, 1, 86400)},
-      {"executor.batch_size", IntKey(&Config::executor_batch_size, 1, 100000)},
-      {"executor.workers", IntKey(&Config::executor_workers, 1, 64)},
-      {"executor.max_batch_ms", IntKey(&Config::executor_max_batch_ms, 1, 600'000)},
-      {"executor.retry_limit", IntKey(&Config::executor_retry_limit, 0, 100)},
-      {"executor.retry_base_ms", IntKey(&Config::executor_retry_base_ms, 0, 600'000)},
-      {"executor.retry_max_ms", IntKey(&Config::executor_retry_max_ms, 0, 3'600'000)},
-      {"faults.latency_us", IntKey(&Config::faults_latency_us, 0, 10'000'000)},
-      {"faults.error_rate", RateKey(&Config::faults_error_rate)},
-      {"faults.seed", IntKey(&Config::faults_seed, 0, INT64_MAX)},
-      {"sandbox.fixed_date", SetSandboxFixedDate},
-      {"sandbox.seed_files", SetSandboxSeedFiles},
-      {"log.level", SetLogLevel},
-  };
-  return keys;
-}
-
-const KeyDef* FindKey(std::string_view key) {
-  for (const KeyDef& k : Keys()) {
-    if (k.key == key) return &k;
-  }
-  return nullptr;
-}
-
-std::string EnvName(const std::string& key) {
-  std::string name(kEnvPrefix);
-  for (char c : key) {
-    name.push_back(c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  }
-  return name;
-}
 
 Status Apply(Config& c, const std::string& key, const std::string& value,
              const std::string& origin) {
@@ -191,9 +32,58 @@ Status Apply(Config& c, const std::string& key, const std::string& value,
   if (def == nullptr) return InvalidArgument("unknown config key '" + key + "' (" + origin + ")");
   if (auto expected = def->set(c, value)) {
     return InvalidArgument("config key '" + key + "' (" + origin + "): expected " + *expected +
-                           ", got '" + value + "'");
+                           (def->secret ? "" : ", got '" + value + "'"));
   }
   return Status::Ok();
+}
+
+std::string TomlTypeName(const toml::node& node) {
+  std::ostringstream os;
+  os << node.type();
+  return os.str();
+}
+
+// The text form of a TOML value for `def`, or an error when its TOML type is not the key's.
+Result<std::string> TomlText(const KeyDef& def, const toml::node& node, const std::string& origin) {
+  auto wrong = [&] {
+    return InvalidArgument("config key '" + def.key + "' (" + origin + "): expected " +
+                           internal::KindName(def.kind) + ", got " + TomlTypeName(node));
+  };
+  switch (def.kind) {
+    case KeyKind::kString:
+      if (!node.is_string()) return wrong();
+      return node.as_string()->get();
+    case KeyKind::kInt:
+      if (!node.is_integer()) return wrong();
+      return std::to_string(node.as_integer()->get());
+    case KeyKind::kBool:
+      if (!node.is_boolean()) return wrong();
+      return std::string(node.as_boolean()->get() ? "true" : "false");
+    case KeyKind::kNumber: {
+      if (node.is_integer()) return std::to_string(node.as_integer()->get());
+      if (!node.is_floating_point()) return wrong();
+      std::ostringstream os;
+      os << node.as_floating_point()->get();
+      return os.str();
+    }
+    case KeyKind::kList: {
+      if (node.is_string()) return node.as_string()->get();
+      const toml::array* array = node.as_array();
+      if (array == nullptr) return wrong();
+      std::string joined;
+      for (const toml::node& item : *array) {
+        if (!item.is_string()) {
+          return InvalidArgument("config key '" + def.key + "' (" + origin +
+                                 "): expected an array of strings, got an array holding " +
+                                 TomlTypeName(item));
+        }
+        joined += item.as_string()->get();
+        joined += '\n';
+      }
+      return joined;
+    }
+  }
+  return wrong();
 }
 
 // Flattens a TOML table into dotted keys and applies each value.
@@ -203,28 +93,15 @@ Status ApplyTable(Config& c, const toml::table& table, const std::string& prefix
     const std::string key =
         prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
     const std::string origin = "in " + file;
-    if (const toml::table* sub = node.as_table()) {
-      BG_RETURN_IF_ERROR(ApplyTable(c, *sub, key, file));
-      continue;
-    }
-    std::string text;
-    if (node.is_string()) {
-      text = node.as_string()->get();
-    } else if (node.is_integer()) {
-      text = std::to_string(node.as_integer()->get());
-    } else if (node.is_boolean()) {
-      text = node.as_boolean()->get() ? "true" : "false";
-    } else if (node.is_floating_point()) {
-      std::ostringstream os;
-      os << node.as_floating_point()->get();
-      text = os.str();
-    } else {
-      if (FindKey(key) == nullptr) {
-        return InvalidArgument("unknown config key '" + key + "' (" + origin + ")");
+    const KeyDef* def = FindKey(key);
+    if (def == nullptr) {
+      if (const toml::table* sub = node.as_table()) {
+        BG_RETURN_IF_ERROR(ApplyTable(c, *sub, key, file));
+        continue;
       }
-      return InvalidArgument("config key '" + key + "' (" + origin +
-                             "): expected a string or an integer");
+      return InvalidArgument("unknown config key '" + key + "' (" + origin + ")");
     }
+    BG_ASSIGN_OR_RETURN(std::string text, TomlText(*def, node, origin));
     BG_RETURN_IF_ERROR(Apply(c, key, text, origin));
   }
   return Status::Ok();
@@ -245,7 +122,93 @@ Status ApplyFile(Config& c, const std::string& path) {
   return ApplyTable(c, table, "", path);
 }
 
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// A BATCHGATE_* variable that is no key's: an error when it looks like a misspelt key (inside a
+// known section such as BATCHGATE_HTTP_, or within two edits of a key's variable); other
+// BATCHGATE_* variables are left to whoever set them.
+Status CheckUnknownVariable(const std::string& name) {
+  std::set<std::string> sections;
+  std::string closest;
+  size_t best = SIZE_MAX;
+  for (const KeyDef& def : internal::Keys()) {
+    const std::string env = internal::EnvName(def.key);
+    if (env == name) return Status::Ok();
+    if (size_t dot = def.key.find('.'); dot != std::string::npos) {
+      sections.insert(internal::EnvName(def.key.substr(0, dot)) + "_");
+    }
+    size_t d = EditDistance(name, env);
+    if (d < best) {
+      best = d;
+      closest = def.key;
+    }
+  }
+  bool in_section = false;
+  for (const std::string& s : sections) in_section |= name.rfind(s, 0) == 0;
+  if (!in_section && best > 2) return Status::Ok();
+  return InvalidArgument("unknown config key in environment variable " + name + " (did you mean " +
+                         internal::EnvName(closest) + ", key '" + closest + "'?)");
+}
+
+// Checks that span several keys, after every layer was applied.
+Status CheckCombinations(Config& c) {
+  if (c.auth_mode == "open" && !IsLoopbackHost(c.listen_host)) {
+    return InvalidArgument(
+        "config key 'auth.mode' = \"open\" accepts any token, so it only serves loopback "
+        "addresses, but 'listen' is " +
+        c.listen_host + ":" + std::to_string(c.listen_port) +
+        ": set auth.mode = \"tokens\" (with auth.developer_tokens and auth.bearer_tokens) or "
+        "listen on 127.0.0.1");
+  }
+  if (c.auth_mode == "tokens") {
+    if (c.auth_developer_tokens.empty()) {
+      return InvalidArgument(
+          "config key 'auth.developer_tokens': auth.mode = \"tokens\" needs at least one "
+          "allowed developer token");
+    }
+    if (c.auth_bearer_tokens.empty()) {
+      return InvalidArgument(
+          "config key 'auth.bearer_tokens': auth.mode = \"tokens\" needs at least one bearer "
+          "token with the customer ids it may act for");
+    }
+    Status s = soap::AccessPolicy::ValidateDeveloperTokens(c.auth_developer_tokens);
+    if (!s.ok()) return InvalidArgument("config key 'auth.developer_tokens': " + s.message());
+    s = soap::AccessPolicy::ValidateBearerEntries(c.auth_bearer_tokens);
+    if (!s.ok()) return InvalidArgument("config key 'auth.bearer_tokens': " + s.message());
+  }
+  if (c.tls_cert_file.empty()) c.tls_cert_file = c.data_dir + "/tls/server.crt";
+  if (c.tls_key_file.empty()) c.tls_key_file = c.data_dir + "/tls/server.key";
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
+    return std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(kLoopback.s6_addr));
+  }
+  return false;
+}
 
 std::optional<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text) {
   std::string host;
@@ -273,7 +236,7 @@ std::optional<std::pair<std::string, uint16_t>> ParseHostPort(const std::string&
 
 std::vector<std::string> ConfigKeys() {
   std::vector<std::string> out;
-  for (const KeyDef& k : Keys()) out.push_back(k.key);
+  for (const KeyDef& k : internal::Keys()) out.push_back(k.key);
   return out;
 }
 
@@ -298,9 +261,13 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     }
   }
   if (file) BG_RETURN_IF_ERROR(ApplyFile(c, *file));
-  // Environment: only names that map to a key; other BATCHGATE_* variables are not ours.
-  for (const KeyDef& def : Keys()) {
-    const std::string name = EnvName(def.key);
+  for (const auto& [name, value] : sources.env) {
+    if (name.rfind(kEnvPrefix, 0) != 0 || name == "BATCHGATE_CONFIG") continue;
+    BG_RETURN_IF_ERROR(CheckUnknownVariable(name));
+  }
+  // Environment in key order (a key set twice: the last one wins).
+  for (const KeyDef& def : internal::Keys()) {
+    const std::string name = internal::EnvName(def.key);
     for (const auto& [n, value] : sources.env) {
       if (n == name) BG_RETURN_IF_ERROR(Apply(c, def.key, value, "environment " + name));
     }
@@ -309,6 +276,7 @@ Result<Config> LoadConfig(const ConfigSources& sources) {
     BG_RETURN_IF_ERROR(Apply(c, key, value, "command line"));
   }
   c.soap_disk_quota_kb = c.upload_quota_bytes / 1024;
+  BG_RETURN_IF_ERROR(CheckCombinations(c));
   return c;
 }
 

@@ -2,9 +2,12 @@
 //
 // Layers, later wins: built-in defaults (embedded local mode) < TOML file (--config FILE or
 // BATCHGATE_CONFIG) < environment BATCHGATE_<KEY> (dots become '_', upper case: http.threads ->
-// BATCHGATE_HTTP_THREADS) < command-line flags. A bad value, an unknown key in the file or an
-// unreadable file fails LoadConfig with a message that names the key and where it came from.
-// config/batchgate.toml documents every key with its default.
+// BATCHGATE_HTTP_THREADS) < command-line flags (--listen, --data, --set KEY=VALUE). A bad value,
+// a value of the wrong TOML type, an unknown key in the file, a BATCHGATE_* variable that looks
+// like a misspelt key, an unreadable file or a bad combination of keys (auth.mode = "open" on a
+// non-loopback address, auth.mode = "tokens" without tokens) fails LoadConfig with a message that
+// names the key and where it came from. Values of secret keys (tokens) are never echoed.
+// config/batchgate.toml documents every key with its default; docs/configuration.md explains them.
 //
 // Plain values; LoadConfig is a pure function of its inputs (thread-safe).
 #pragma once
@@ -67,8 +70,23 @@ struct Config {
   std::string sandbox_fixed_date;               // "yyyyMMdd" the sandbox uses as today; "" = clock
   std::vector<std::string> sandbox_seed_files;  // key: seed_files = "a.xml,b.xml"; loaded at start
 
+  // [tls] (docs/deployment.md): HTTPS on the listen address, TLS 1.2 or newer.
+  bool tls_enabled = false;
+  std::string tls_cert_file;            // PEM chain; "" -> <data_dir>/tls/server.crt
+  std::string tls_key_file;             // PEM key;   "" -> <data_dir>/tls/server.key
+  std::string tls_min_version = "1.2";  // "1.2" | "1.3"
+
+  // [auth] (soap/auth.hpp AccessPolicy)
+  std::string auth_mode = "open";                  // "open" | "tokens"
+  std::vector<std::string> auth_developer_tokens;  // tokens mode: the allowed developer tokens
+  std::vector<std::string> auth_bearer_tokens;     // tokens mode: "TOKEN CUSTOMER..." entries
+
+  // [metrics]
+  bool metrics_enabled = true;  // GET /metrics (Prometheus text format)
+
   // [log]
-  std::string log_level = "info";  // trace, debug, info, warn, error, critical, off
+  std::string log_level = "info";   // trace, debug, info, warn, error, critical, off
+  std::string log_format = "text";  // "text" | "json" (one JSON object per line)
 };
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
@@ -87,6 +105,9 @@ KeyValues ProcessEnvironment();
 
 // Every dotted key LoadConfig accepts, in documentation order.
 std::vector<std::string> ConfigKeys();
+
+// True for an address that only this machine can reach: 127.0.0.0/8, ::1, "localhost".
+bool IsLoopbackHost(const std::string& host);
 
 // "host:port" (IPv6 as "[::1]:port") -> host and port; nullopt when malformed.
 std::optional<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text);

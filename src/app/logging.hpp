@@ -1,17 +1,49 @@
-// Logging set-up (spdlog to stderr; stdout is reserved for the base URL line) and redaction of
-// secrets in request targets before they reach a log line (DESIGN.md decision 7).
-// Thread-safe after SetUpLogging.
+// Logging set-up (spdlog to stderr; stdout is reserved for the base URL line), structured event
+// lines, and redaction of secrets before anything reaches a log line (DESIGN.md decision 7).
+//
+// Formats (config log.format):
+//   text  "[2026-12-02 03:27:39.123] [info] message"; events as "request k=v k=v ..."
+//   json  one JSON object per line: {"time":"2026-12-02T03:27:39.123Z","level":"info",
+//         "msg":"...", <event fields>}; every string escaped, so a line always parses.
+// Every message and every string field passes through RedactSecrets: signatures, upload session
+// ids, OAuth tokens in a query (access_token=) and Bearer tokens become REDACTED.
+//
+// Thread-safe after SetUpLogging (which the serve lifecycle calls once, before any thread).
 #pragma once
 
+#include <spdlog/common.h>
+
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace bg::app {
 
-// Installs a stderr logger as spdlog's default at `level` (a valid Config log level).
-void SetUpLogging(const std::string& level);
+// Installs the stderr loggers at `level` (a valid Config log level) in `format` ("text"|"json").
+void SetUpLogging(const std::string& level, const std::string& format = "text");
 
-// The target with the values of `sig` and `upload_id` query parameters replaced by "REDACTED".
+// One field of an event line. Strings are redacted and (in JSON) escaped.
+struct LogField {
+  std::string_view key;
+  std::variant<std::string_view, int64_t, double, bool> value;
+};
+
+// A structured line: `event` ("request", ...) and its fields, at `level`.
+void LogEvent(spdlog::level::level_enum level, std::string_view event,
+              std::initializer_list<LogField> fields);
+
+// The target with the values of its secret query parameters (sig, upload_id, access_token)
+// replaced by "REDACTED".
 std::string RedactTarget(std::string_view target);
+
+// Any text: secret query parameter values (as in RedactTarget, wherever `name=` follows '?', '&',
+// whitespace or a quote) and the token after "Bearer " become REDACTED.
+std::string RedactSecrets(std::string_view text);
+
+// `s` as the body of a JSON string (quotes, backslashes and control characters escaped; invalid
+// UTF-8 bytes become U+FFFD).
+std::string JsonEscape(std::string_view s);
 
 }  // namespace bg::app

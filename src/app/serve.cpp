@@ -11,7 +11,7 @@
 namespace bg::app {
 
 int RunServe(const Config& config) {
-  SetUpLogging(config.log_level);
+  SetUpLogging(config.log_level, config.log_format);
   // Block the stop signals before any thread exists, so that every thread inherits the mask and
   // only sigwait() below sees them.
   sigset_t stop_signals;
@@ -31,7 +31,8 @@ int RunServe(const Config& config) {
   // stdout.
   std::printf("%s\n", app.base_url().c_str());
   std::fflush(stdout);
-  spdlog::info("batchgate listening on {} (data dir {})", app.base_url(), config.data_dir);
+  spdlog::info("batchgate listening on {} (data dir {}, auth mode {}{})", app.base_url(),
+               config.data_dir, config.auth_mode, config.tls_enabled ? ", TLS" : "");
 
   int sig = 0;
   while (sigwait(&stop_signals, &sig) != 0) {

@@ -1,5 +1,7 @@
 // The accept loop: connections dealt out to the I/O threads' io_contexts in turn, a cap on live
-// connections (over the cap a client gets a short 503 and the connection is closed).
+// connections (over the cap a client gets a short 503 and the connection is closed; on a TLS
+// listener it is closed without a word, since plain bytes are no use to a TLS client), plain or
+// TLS sessions.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -43,12 +45,24 @@ asio::awaitable<void> AcceptLoop(tcp::acceptor& acceptor, ServerShared* shared,
     }
     if (shared->stopping.load()) co_return;
     tcp::socket conn(std::move(socket));
+    // Responses go out as soon as they are written (one send each); no Nagle delay on keep-alive.
+    beast::error_code nodelay_ec;
+    conn.set_option(tcp::no_delay(true), nodelay_ec);
     if (shared->live_count() >= shared->options.max_connections) {
+      if (shared->tls) {
+        beast::error_code ignored;
+        conn.close(ignored);
+        continue;
+      }
       auto ex = conn.get_executor();
       asio::co_spawn(ex, Reject(std::move(conn)), [](std::exception_ptr) {});
       continue;
     }
-    Session::Launch(std::move(conn), shared);
+    if (shared->tls) {
+      Session<TlsStream>::Launch(std::move(conn), shared);
+    } else {
+      Session<beast::tcp_stream>::Launch(std::move(conn), shared);
+    }
   }
 }
 

@@ -98,4 +98,25 @@ Response Response::Text(int status, std::string content_type, std::string body) 
   return r;
 }
 
+namespace {
+
+class FixedExchange : public Exchange {
+ public:
+  explicit FixedExchange(Response r) : response_(std::move(r)) {}
+  std::optional<Response> OnBody(std::string_view piece) override {
+    if (piece.empty()) return std::nullopt;
+    return response_;
+  }
+  Response Finish() override { return response_; }
+
+ private:
+  Response response_;
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> MakeImmediate(Response response) {
+  return std::make_unique<FixedExchange>(std::move(response));
+}
+
 }  // namespace bg::http

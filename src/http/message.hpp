@@ -33,6 +33,7 @@ struct RequestHead {
   std::optional<uint64_t> content_length;
   std::string remote_address;  // peer IP, for logs
   bool secure = false;         // arrived over TLS
+  std::string request_id;      // 32 lowercase hex, unique per request (set by the transport)
 
   std::string_view path() const;   // target without the query
   std::string_view query() const;  // after '?', empty when none
@@ -100,6 +101,10 @@ template <typename Fn>
 std::unique_ptr<Exchange> MakeBuffered(RequestHead head, uint64_t limit, Fn fn) {
   return std::make_unique<BufferedExchange<Fn>>(std::move(head), limit, std::move(fn));
 }
+
+// An Exchange whose answer is known from the head alone (an error, a GET): it answers at the first
+// body byte without reading further (the transport then closes the connection), or at Finish.
+std::unique_ptr<Exchange> MakeImmediate(Response response);
 
 // Routes a request head to an Exchange. Implemented by app/ (which knows every handler).
 // Must be thread-safe: the transport calls it from several threads.

@@ -10,8 +10,10 @@
 #include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "http/session.hpp"
@@ -81,8 +83,9 @@ std::string FormatHead(const Response& r, unsigned version, bool keep_alive, uin
   return head;
 }
 
-asio::awaitable<WriteOutcome> WriteHeadOnly(beast::tcp_stream& stream, const Response& r,
-                                            uint64_t length, unsigned version, bool keep_alive) {
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteHeadOnly(Stream& stream, const Response& r, uint64_t length,
+                                            unsigned version, bool keep_alive) {
   bhttp::response<bhttp::empty_body> res;
   FillStatus(res, r, version, keep_alive);
   res.content_length(length);
@@ -91,7 +94,8 @@ asio::awaitable<WriteOutcome> WriteHeadOnly(beast::tcp_stream& stream, const Res
   co_return WriteOutcome{!ec, 0};
 }
 
-asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, unsigned version,
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteFile(Stream& stream, Response& r, unsigned version,
                                         bool keep_alive, bool head_request, int timeout_seconds) {
   const FileBody& f = *r.file;
   Fd fd{::open(f.path.c_str(), O_RDONLY | O_CLOEXEC)};
@@ -128,7 +132,7 @@ asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, 
     res.body().data = buf.data();
     res.body().size = static_cast<size_t>(got);
     res.body().more = true;
-    stream.expires_after(std::chrono::seconds(timeout_seconds));
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(timeout_seconds));
     auto [ec, n] = co_await bhttp::async_write(stream, sr, kAwait);
     if (ec && ec != bhttp::error::need_buffer) co_return WriteOutcome{false, sent};
     sent += static_cast<uint64_t>(got);
@@ -142,10 +146,11 @@ asio::awaitable<WriteOutcome> WriteFile(beast::tcp_stream& stream, Response& r, 
 
 }  // namespace
 
-asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response& response,
-                                            unsigned version, bool keep_alive, bool head_request,
+template <typename Stream>
+asio::awaitable<WriteOutcome> WriteResponse(Stream& stream, Response& response, unsigned version,
+                                            bool keep_alive, bool head_request,
                                             int timeout_seconds) {
-  stream.expires_after(std::chrono::seconds(timeout_seconds));
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(timeout_seconds));
   head_request = head_request || response.head_only;
   const int status = response.status;
   if (status < 200 || status == 204 || status == 304) {  // never a body, no Content-Length
@@ -161,10 +166,27 @@ asio::awaitable<WriteOutcome> WriteResponse(beast::tcp_stream& stream, Response&
   if (head_request) {
     co_return co_await WriteHeadOnly(stream, response, response.body.size(), version, keep_alive);
   }
-  const std::string head = FormatHead(response, version, keep_alive, response.body.size());
-  const std::array<asio::const_buffer, 2> pieces{asio::buffer(head), asio::buffer(response.body)};
-  auto [ec, n] = co_await asio::async_write(stream, pieces, kAwait);
-  co_return WriteOutcome{!ec, response.body.size()};
+  std::string head = FormatHead(response, version, keep_alive, response.body.size());
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    // One gathered write: one send, however the body is split from the head.
+    const std::array<asio::const_buffer, 2> pieces{asio::buffer(head),
+                                                  asio::buffer(response.body)};
+    auto [ec, n] = co_await asio::async_write(stream, pieces, kAwait);
+    co_return WriteOutcome{!ec, response.body.size()};
+  } else {
+    // A gathered write of head + a large body over the TLS stream sent the head only (seen with
+    // Boost 1.81's ssl_stream; tests/integration/tls_test.cpp fetches a WSDL that way), so the
+    // TLS response goes out as one buffer.
+    head.append(response.body);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), kAwait);
+    co_return WriteOutcome{!ec, response.body.size()};
+  }
 }
+
+template asio::awaitable<WriteOutcome> WriteResponse<beast::tcp_stream>(beast::tcp_stream&,
+                                                                        Response&, unsigned, bool,
+                                                                        bool, int);
+template asio::awaitable<WriteOutcome> WriteResponse<TlsStream>(TlsStream&, Response&, unsigned,
+                                                                bool, bool, int);
 
 }  // namespace bg::http::internal

@@ -47,6 +47,9 @@ Status Server::Start() {
   if (d.running) return FailedPrecondition("server already started");
   const ServerOptions& o = d.shared.options;
   if (o.threads < 1) return InvalidArgument("http threads must be >= 1");
+  if (o.tls.enabled) {
+    BG_ASSIGN_OR_RETURN(d.shared.tls, internal::MakeTlsContext(o.tls));
+  }
   d.acceptor.reset();  // before the io_context it uses (a Start() after a Stop())
   d.iocs.clear();
   for (int i = 0; i < o.threads; ++i) d.iocs.push_back(std::make_unique<asio::io_context>(1));
@@ -95,7 +98,7 @@ void Server::Stop() {
     boost::system::error_code ec;
     d.acceptor->close(ec);
   });
-  std::vector<std::shared_ptr<internal::Session>> live;
+  std::vector<std::shared_ptr<internal::SessionBase>> live;
   {
     std::lock_guard<std::mutex> lock(d.shared.mu);
     for (auto& [id, weak] : d.shared.sessions) {

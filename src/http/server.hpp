@@ -4,13 +4,17 @@
 // Exchange, streams the body into it, writes the Response (string or file body, HEAD and
 // keep-alive handled), enforces idle/read timeouts (a whole head within read_timeout_seconds,
 // bodies at min_body_rate_bytes_per_second: a slowloris client is cut off) and a connection cap,
-// answers `Expect: 100-continue`. Knows nothing about AdWords.
+// answers `Expect: 100-continue`. With TlsOptions::enabled every connection is HTTPS (TLS 1.2 or
+// newer, OpenSSL through Boost.Beast's ssl_stream; the handshake must finish within
+// read_timeout_seconds) and RequestHead::secure is set. Every request gets a random request id
+// (RequestHead::request_id) that the access log carries. Knows nothing about AdWords.
 //
 // Threading: Start() runs the io_context on `threads` threads; handlers run on those threads and
 // may block briefly (fsync, SQLite). Stop() closes the listener and waits for in-flight exchanges.
 // Start/Stop must be called from one controlling thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +24,22 @@
 #include "http/message.hpp"
 
 namespace bg::http {
+
+struct TlsOptions {
+  bool enabled = false;
+  std::string cert_file;            // PEM: the server certificate, then any intermediates
+  std::string key_file;             // PEM private key of that certificate
+  std::string min_version = "1.2";  // "1.2" or "1.3"
+};
+
+// What the access log hears about one finished exchange.
+struct AccessRecord {
+  const RequestHead& head;
+  int status = 0;
+  uint64_t request_body_bytes = 0;        // body bytes received
+  uint64_t response_body_bytes = 0;       // body bytes sent
+  std::chrono::microseconds duration{0};  // first byte of the request to the response written
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -36,8 +56,11 @@ struct ServerOptions {
   int max_connections = 1024;
   // Stop() waits this long for in-flight exchanges before it closes every connection.
   int shutdown_grace_seconds = 10;
-  // Called after each response (any thread): for access logs. Optional.
-  std::function<void(const RequestHead& head, int status, uint64_t body_bytes)> access_log;
+  TlsOptions tls;
+  // Called after each response (any thread): access logs and metrics. Optional; must not throw.
+  std::function<void(const AccessRecord&)> access_log;
+  // Called when a TLS handshake fails (any thread; `what` is OpenSSL's reason). Optional.
+  std::function<void(const std::string& remote, const std::string& what)> tls_error_log;
 };
 
 class Server {
@@ -47,7 +70,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts serving in background threads.
+  // Binds and starts serving in background threads. With TLS, loads the certificate and key
+  // first: a missing, unreadable or mismatched file fails here, naming the file.
   Status Start();
   // The bound port (after Start).
   uint16_t port() const;

@@ -1,5 +1,6 @@
-// One connection: read a request head (bounded), ask the Router for an Exchange, stream the body
-// into it piece by piece, write its Response, and loop while the connection is kept alive.
+// One connection: [TLS handshake,] read a request head (bounded), ask the Router for an Exchange,
+// stream the body into it piece by piece, write its Response, and loop while the connection is
+// kept alive.
 #include "http/session.hpp"
 
 #include <algorithm>
@@ -9,10 +10,14 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <exception>
 #include <limits>
+#include <type_traits>
 #include <vector>
+
+#include "common/signed_url.hpp"
 
 namespace bg::http::internal {
 namespace {
@@ -24,6 +29,44 @@ constexpr size_t kBodyPiece = 128 * 1024;
 // closing, so that the client sees the response instead of a connection reset.
 constexpr size_t kDrainLimit = 4 << 20;
 constexpr auto kDrainTime = std::chrono::seconds(2);
+// A TLS close_notify exchange may take this long before the socket is closed regardless.
+constexpr auto kTlsShutdownTime = std::chrono::seconds(1);
+
+template <typename Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+// The stream-specific steps, as overloads.
+template <typename Stream>
+Stream MakeStream(tcp::socket socket, ServerShared* shared) {
+  if constexpr (kIsTls<Stream>) {
+    return Stream(std::move(socket), *shared->tls);
+  } else {
+    return Stream(std::move(socket));
+  }
+}
+
+asio::awaitable<beast::error_code> ServerHandshake(beast::tcp_stream&) {
+  co_return beast::error_code{};
+}
+
+asio::awaitable<beast::error_code> ServerHandshake(TlsStream& stream) {
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAwait);
+  co_return ec;
+}
+
+// Plain TCP: half-close, so that the client sees the end of the response at once.
+asio::awaitable<void> CloseSend(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  co_return;
+}
+
+// TLS: close_notify (the peer's answer is not waited for beyond kTlsShutdownTime).
+asio::awaitable<void> CloseSend(TlsStream& stream) {
+  beast::get_lowest_layer(stream).expires_after(kTlsShutdownTime);
+  auto [ec] = co_await stream.async_shutdown(kAwait);
+  (void)ec;
+}
 
 bool IsParseError(const beast::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
@@ -66,58 +109,100 @@ class BodyClock {
 
 }  // namespace
 
-void Session::Launch(tcp::socket socket, ServerShared* shared) {
+template <typename Stream>
+void Session<Stream>::Launch(tcp::socket socket, ServerShared* shared) {
   std::shared_ptr<Session> self(new Session(std::move(socket), shared));
   {
     std::lock_guard<std::mutex> lock(shared->mu);
     self->id_ = shared->next_id++;
     shared->sessions[self->id_] = self;
   }
-  asio::co_spawn(
-      self->stream_.get_executor(), [self]() -> asio::awaitable<void> { co_await self->Run(); },
-      [](std::exception_ptr) {});
+  auto executor = self->stream_.get_executor();
+  asio::co_spawn(executor, Main(std::move(self)), [](std::exception_ptr) {});
 }
 
-Session::Session(tcp::socket socket, ServerShared* shared)
-    : stream_(std::move(socket)), shared_(shared) {
+// The coroutine that owns the session: `self` lives in its frame.
+template <typename Stream>
+asio::awaitable<void> Session<Stream>::Main(std::shared_ptr<Session> self) {
+  co_await self->Run();
+}
+
+template <typename Stream>
+Session<Stream>::Session(tcp::socket socket, ServerShared* shared)
+    : stream_(MakeStream<Stream>(std::move(socket), shared)), shared_(shared) {
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   if (!ec) remote_ = ep.address().to_string();
 }
 
-Session::~Session() {
+template <typename Stream>
+Session<Stream>::~Session() {
   std::lock_guard<std::mutex> lock(shared_->mu);
   shared_->sessions.erase(id_);
   shared_->cv.notify_all();
 }
 
-void Session::Shutdown() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->stream_.cancel();
+template <typename Stream>
+void Session<Stream>::Shutdown() {
+  asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    if (self->idle_) beast::get_lowest_layer(self->stream_).cancel();
   });
 }
 
-asio::awaitable<void> Session::Run() {
-  while (!shared_->stopping.load()) {
-    if (!co_await ServeOne()) break;
+template <typename Stream>
+asio::awaitable<bool> Session<Stream>::Handshake() {
+  // The whole handshake within the read timeout, like a request head (slowloris).
+  beast::get_lowest_layer(stream_).expires_after(
+      std::chrono::seconds(shared_->options.read_timeout_seconds));
+  const beast::error_code ec = co_await ServerHandshake(stream_);
+  if (!ec) co_return true;
+  if (shared_->options.tls_error_log && !shared_->stopping.load()) {
+    try {
+      shared_->options.tls_error_log(remote_, ec.message());
+    } catch (const std::exception&) {
+    }
   }
-  beast::error_code ec;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  if (unread_body_ && !ec) {
+  co_return false;
+}
+
+template <typename Stream>
+asio::awaitable<void> Session<Stream>::Close() {
+  auto& tcp_layer = beast::get_lowest_layer(stream_);
+  // Plain TCP half-closes before draining; TLS drains first and sends close_notify after.
+  if (!kIsTls<Stream>) co_await CloseSend(stream_);
+  if (unread_body_) {
     // Lingering close: discard what the client is still sending, bounded in time and bytes.
     std::vector<char> sink(64 * 1024);
     size_t drained = 0;
-    stream_.expires_after(kDrainTime);
+    tcp_layer.expires_after(kDrainTime);
     while (drained < kDrainLimit) {
       auto [rec, n] = co_await stream_.async_read_some(asio::buffer(sink), kAwait);
       if (rec) break;
       drained += n;
     }
   }
-  stream_.close();
+  if (kIsTls<Stream>) co_await CloseSend(stream_);
+  tcp_layer.close();
 }
 
-asio::awaitable<bool> Session::SendSimple(int status, std::string body, unsigned version) {
+template <typename Stream>
+asio::awaitable<void> Session<Stream>::Run() {
+  // GCC 12 miscompiles `co_await` inside the condition of an `if` in a class template's
+  // coroutine (`this` is lost): results go through local variables here.
+  const bool handshaken = co_await Handshake();
+  if (handshaken) {
+    while (!shared_->stopping.load()) {
+      const bool keep = co_await ServeOne();
+      if (!keep) break;
+    }
+    co_await Close();
+  } else {
+    beast::get_lowest_layer(stream_).close();
+  }
+}
+
+template <typename Stream>
+asio::awaitable<bool> Session<Stream>::SendSimple(int status, std::string body, unsigned version) {
   Response r = Response::Text(status, "text/plain", std::move(body));
   WriteOutcome out =
       co_await WriteResponse(stream_, r, version, /*keep_alive=*/false,
@@ -126,8 +211,10 @@ asio::awaitable<bool> Session::SendSimple(int status, std::string body, unsigned
   co_return false;
 }
 
-asio::awaitable<bool> Session::ServeOne() {
+template <typename Stream>
+asio::awaitable<bool> Session<Stream>::ServeOne() {
   const auto timeout = std::chrono::seconds(shared_->options.idle_timeout_seconds);
+  auto& tcp_layer = beast::get_lowest_layer(stream_);
   idle_ = true;
   bhttp::request_parser<bhttp::buffer_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(std::min<uint64_t>(
@@ -135,14 +222,15 @@ asio::awaitable<bool> Session::ServeOne() {
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());  // Exchanges enforce their own
   if (buffer_.size() == 0) {
     // Between requests the client may stay silent for the idle timeout...
-    stream_.expires_after(timeout);
+    tcp_layer.expires_after(timeout);
     auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(kFirstRead), kAwait);
     if (ec) co_return false;  // closed, timed out or canceled
     buffer_.commit(n);
   }
+  const auto started = std::chrono::steady_clock::now();
   // ...but once its first byte is here, the whole head must follow within the read timeout,
   // however slowly it trickles in (slowloris).
-  stream_.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
+  tcp_layer.expires_after(std::chrono::seconds(shared_->options.read_timeout_seconds));
   {
     auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, parser, kAwait);
     idle_ = false;
@@ -162,12 +250,15 @@ asio::awaitable<bool> Session::ServeOne() {
   }
   if (auto cl = parser.content_length()) head.content_length = *cl;
   head.remote_address = remote_;
+  head.secure = kIsTls<Stream>;
+  head.request_id = UniqueHex(16);  // unique, not secret: a per-thread generator
   const unsigned version = req.version();
   const bool head_request = req.method() == bhttp::verb::head;
   bool keep_alive = req.keep_alive();
 
   std::unique_ptr<Exchange> exchange;
   std::optional<Response> response;
+  uint64_t received = 0;
   try {
     exchange = shared_->router->Route(head);
   } catch (const std::exception&) {
@@ -179,7 +270,7 @@ asio::awaitable<bool> Session::ServeOne() {
     auto expect = req[bhttp::field::expect];
     if (version >= 11 && beast::iequals(expect, "100-continue")) {
       bhttp::response<bhttp::empty_body> cont(bhttp::status::continue_, version);
-      stream_.expires_after(timeout);
+      tcp_layer.expires_after(timeout);
       auto [ec, n] = co_await bhttp::async_write(stream_, cont, kAwait);
       if (ec) co_return false;
     }
@@ -193,14 +284,13 @@ asio::awaitable<bool> Session::ServeOne() {
     }
     std::string_view piece(piece_.get(), piece_size_);
     BodyClock clock(shared_->options);
-    uint64_t received = 0;
     while (!parser.is_done()) {
       req.body().data = piece_.get();
       req.body().size = piece.size();
       // Fill the piece read by read, each read under a deadline that keeps the minimum rate.
       beast::error_code ec;
       while (!parser.is_done() && req.body().size > 0) {
-        stream_.expires_at(clock.Deadline(received + (piece.size() - req.body().size)));
+        tcp_layer.expires_at(clock.Deadline(received + (piece.size() - req.body().size)));
         auto [rec, n] = co_await bhttp::async_read_some(stream_, buffer_, parser, kAwait);
         ec = rec;
         if (ec == bhttp::error::need_buffer) ec = {};
@@ -244,11 +334,17 @@ asio::awaitable<bool> Session::ServeOne() {
                                             shared_->options.idle_timeout_seconds);
   if (shared_->options.access_log) {
     try {
-      shared_->options.access_log(head, status, out.body_bytes);
+      shared_->options.access_log(AccessRecord{
+          head, status, received, out.body_bytes,
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                started)});
     } catch (const std::exception&) {
     }
   }
   co_return out.ok&& keep_alive;
 }
+
+template class Session<beast::tcp_stream>;
+template class Session<TlsStream>;
 
 }  // namespace bg::http::internal

@@ -37,7 +37,7 @@ void WriteEnvelopeStart(xml::XmlWriter& w, const ResponseHeaderInfo* header) {
     w.Start("soap:Header");
     w.Start("ResponseHeader");
     w.Attribute("xmlns", model::CmNamespace(header->version));
-    w.Leaf("requestId", UniqueHex(16));
+    w.Leaf("requestId", header->request_id.empty() ? UniqueHex(16) : header->request_id);
     w.Leaf("serviceName", kServiceName);
     w.Leaf("methodName", header->method);
     w.Leaf("operations", header->operations);

@@ -27,6 +27,7 @@ struct ResponseHeaderInfo {
   std::string method;      // "mutate" | "get" | "query"
   int64_t operations = 1;  // number of BatchJobOperations of a mutate; 1 for get/query
   int64_t start_ms = 0;    // when the request arrived (responseTime = now - start_ms)
+  std::string request_id;  // 32 lowercase hex; empty: a fresh random one
 };
 
 // Writes <soap:Envelope><soap:Header><ResponseHeader …/></soap:Header><soap:Body> and leaves

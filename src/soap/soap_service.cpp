@@ -62,7 +62,11 @@ http::Response NotFound() { return http::Response::Text(404, "text/plain", "not 
 
 SoapService::SoapService(SoapOptions options, store::JobStore* store, engine::Scheduler* scheduler,
                          const UrlSigner* signer)
-    : options_(std::move(options)), store_(store), scheduler_(scheduler), signer_(signer) {}
+    : options_(std::move(options)), store_(store), scheduler_(scheduler), signer_(signer) {
+  if (!options_.access) {
+    options_.access = std::make_shared<const AccessPolicy>(AccessPolicy::Open());
+  }
+}
 
 std::unique_ptr<http::Exchange> SoapService::Route(const http::RequestHead& head) {
   if (!head.path().starts_with(kApiPrefix)) return nullptr;
@@ -87,20 +91,22 @@ http::Response SoapService::Handle(const http::RequestHead& head, const std::str
   }
 
   Result<Envelope> env = ParseEnvelope(body);
-  if (!env.ok()) return FaultFromStatus({sp->version, "", 1, start_ms}, env.status());
+  if (!env.ok()) {
+    return FaultFromStatus({sp->version, "", 1, start_ms, head.request_id}, env.status());
+  }
   const std::string& method = env->method;
   if (method != "mutate" && method != "get" && method != "query") {
     return ClientFault("Unmarshalling Error: unexpected element (local:\"" + method +
                        "\"). Expected elements are <get>,<mutate>,<query>");
   }
-  ResponseHeaderInfo info{sp->version, method, 1, start_ms};
+  ResponseHeaderInfo info{sp->version, method, 1, start_ms, head.request_id};
   if (method == "mutate") {
     info.operations = static_cast<int64_t>(Children(env->operation, "operations").size());
   }
   if (schema::Registry::Get(sp->version) == nullptr) {
     return ApiFault(info, {ApiError::Make("RequestError", "UNSUPPORTED_VERSION", "", sp->version)});
   }
-  Result<std::string> customer = Authenticate(head, env->header);
+  Result<std::string> customer = options_.access->Authenticate(head, env->header);
   if (!customer.ok()) return FaultFromStatus(info, customer.status());
 
   CallContext ctx;

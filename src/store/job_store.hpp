@@ -39,6 +39,17 @@ struct SweepStats {
   std::vector<int64_t> canceled_jobs;
 };
 
+// A snapshot for the metrics endpoint (JobStore::Stats).
+struct StoreStats {
+  std::vector<std::pair<model::JobStatus, int64_t>> jobs_by_status;  // every status, zeros too
+  int64_t upload_sessions_open = 0;  // AWAITING_FILE, session started, uploadUrl not expired
+  int64_t operations_succeeded = 0;  // summed over every stored job's progress
+  int64_t operations_failed = 0;     // executed minus succeeded, summed likewise
+  int64_t database_bytes = 0;        // the SQLite file plus its WAL
+  int64_t upload_bytes = 0;          // files under <data>/uploads
+  int64_t results_bytes = 0;         // files under <data>/results
+};
+
 // The executor's checkpoint, committed in the same transaction as the backend's mutations.
 struct Checkpoint {
   int64_t next_operation = 0;
@@ -130,6 +141,12 @@ class JobStore {
   //   the executor ends it CANCELED with empty results and polling clients see it end;
   // * a DONE/CANCELED job whose results retention ended: its results and upload files.
   Result<SweepStats> SweepExpired(int64_t now_ms);
+
+  // --- observability ---
+  // Counts and sizes for /metrics (one short read transaction plus a walk of the file dirs).
+  Result<StoreStats> Stats(int64_t now_ms);
+  // A trivial query: the database answers (for /readyz).
+  Status Ping();
 
   // --- execution ---
   // Ids of jobs the executor must (re)run: ACTIVE, or CANCELING (with or without an upload:

@@ -28,7 +28,8 @@ std::vector<std::string> SplitList(std::string_view list) {
 }  // namespace
 
 Result<std::vector<std::string>> AuthorizeCustomers(const http::RequestHead& head,
-                                                    std::string_view customers) {
+                                                    std::string_view customers,
+                                                    const soap::AccessPolicy& access) {
   std::vector<std::string> named = SplitList(customers);
   if (named.size() > kMaxCustomersPerRequest) {
     return InvalidArgument("at most " + std::to_string(kMaxCustomersPerRequest) +
@@ -42,7 +43,7 @@ Result<std::vector<std::string>> AuthorizeCustomers(const http::RequestHead& hea
   std::vector<std::string> ids;
   for (std::string& raw : named) {
     header.client_customer_id = std::move(raw);
-    BG_ASSIGN_OR_RETURN(std::string id, soap::Authenticate(head, header));
+    BG_ASSIGN_OR_RETURN(std::string id, access.Authenticate(head, header));
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
   }
   return ids;

@@ -94,7 +94,7 @@ http::Response DashboardApi::Handle(const http::RequestHead& head) {
 }
 
 http::Response DashboardApi::ListJobs(const http::RequestHead& head) {
-  Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head));
+  Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head), *access_);
   if (!customers.ok()) return Fail(customers.status());
   store::JobQuery q;
   q.customer_ids = *customers;
@@ -148,7 +148,7 @@ http::Response DashboardApi::JobDetail(const model::BatchJob& job) const {
 
 Result<model::BatchJob> DashboardApi::FindJob(const http::RequestHead& head, int64_t job_id) {
   BG_ASSIGN_OR_RETURN(std::vector<std::string> customers,
-                      AuthorizeCustomers(head, CustomerParam(head)));
+                      AuthorizeCustomers(head, CustomerParam(head), *access_));
   for (const std::string& c : customers) {
     Result<model::BatchJob> job = store_->GetJob(c, job_id);
     if (job.ok() || job.status().code() != StatusCode::kNotFound) return job;
@@ -203,7 +203,7 @@ http::Response DashboardApi::GetResults(const http::RequestHead& head, int64_t j
 }
 
 http::Response DashboardApi::Cancel(const http::RequestHead& head, int64_t job_id) {
-  Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head));
+  Result<std::vector<std::string>> customers = AuthorizeCustomers(head, CustomerParam(head), *access_);
   if (!customers.ok()) return Fail(customers.status());
   // As a one-operation mutate: the errors carry operations[0]'s paths, exactly as SOAP's.
   Result<model::BatchJob> job = JobNotFound(job_id);

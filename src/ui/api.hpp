@@ -18,6 +18,7 @@
 #include "common/signed_url.hpp"
 #include "engine/scheduler.hpp"
 #include "http/message.hpp"
+#include "soap/auth.hpp"
 #include "store/job_store.hpp"
 #include "ui/results_indexer.hpp"
 
@@ -29,9 +30,11 @@ inline constexpr int64_t kMaxPageSize = 500;
 class DashboardApi {
  public:
   using Log = std::function<void(const std::string&)>;
-  DashboardApi(store::JobStore* store, engine::Scheduler* scheduler, const UrlSigner* signer,
-               ResultsIndexer* indexer, std::chrono::milliseconds index_wait, Log log)
-      : store_(store),
+  DashboardApi(const soap::AccessPolicy* access, store::JobStore* store,
+               engine::Scheduler* scheduler, const UrlSigner* signer, ResultsIndexer* indexer,
+               std::chrono::milliseconds index_wait, Log log)
+      : access_(access),
+        store_(store),
         scheduler_(scheduler),
         signer_(signer),
         indexer_(indexer),
@@ -54,6 +57,7 @@ class DashboardApi {
   // The job when it belongs to one of the request's authorized customers.
   Result<model::BatchJob> FindJob(const http::RequestHead& head, int64_t job_id);
 
+  const soap::AccessPolicy* access_;  // the server's [auth] policy (never null)
   store::JobStore* store_;
   engine::Scheduler* scheduler_;
   const UrlSigner* signer_;

@@ -62,7 +62,8 @@ http::Response ServeAsset(const http::RequestHead& head, std::string_view name) 
 DashboardService::DashboardService(DashboardOptions options, store::JobStore* store,
                                    engine::Scheduler* scheduler, const UrlSigner* signer)
     : indexer_(store),
-      api_(store, scheduler, signer, &indexer_, options.index_wait, std::move(options.log)) {}
+      api_(options.access != nullptr ? options.access : &open_, store, scheduler, signer,
+           &indexer_, options.index_wait, std::move(options.log)) {}
 
 DashboardService::~DashboardService() { indexer_.Stop(); }
 

@@ -21,6 +21,7 @@
 #include "common/signed_url.hpp"
 #include "engine/scheduler.hpp"
 #include "http/message.hpp"
+#include "soap/auth.hpp"
 #include "store/job_store.hpp"
 #include "ui/api.hpp"
 #include "ui/results_indexer.hpp"
@@ -28,6 +29,9 @@
 namespace bg::ui {
 
 struct DashboardOptions {
+  // Who may see which customer's jobs: the server's policy, as for SOAP (must outlive the
+  // service; null: open mode, any non-empty token).
+  const soap::AccessPolicy* access = nullptr;
   // How long a results request waits for a results index being built before it answers that
   // the build is in progress (the page then polls).
   std::chrono::milliseconds index_wait{300};
@@ -46,6 +50,7 @@ class DashboardService {
   http::Response Handle(const http::RequestHead& head);
 
  private:
+  soap::AccessPolicy open_ = soap::AccessPolicy::Open();  // when no policy was given
   ResultsIndexer indexer_;
   DashboardApi api_;
 };

@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <limits>
 
+#include "support/tls_client.hpp"
+
 namespace bg::testing {
 namespace {
 
@@ -38,11 +40,19 @@ bool HttpResponse::HasHeader(std::string_view name) const { return HasName(heade
 
 std::optional<ParsedUrl> ParseHttpUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
-  if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  url.remove_prefix(kScheme.size());
+  constexpr std::string_view kTlsScheme = "https://";
+  ParsedUrl out;
+  if (url.substr(0, kScheme.size()) == kScheme) {
+    url.remove_prefix(kScheme.size());
+  } else if (url.substr(0, kTlsScheme.size()) == kTlsScheme) {
+    url.remove_prefix(kTlsScheme.size());
+    out.tls = true;
+    out.port = "443";
+  } else {
+    return std::nullopt;
+  }
   size_t slash = url.find_first_of("/?");
   std::string_view authority = url.substr(0, slash);
-  ParsedUrl out;
   if (slash != std::string_view::npos) {
     out.target = std::string(url.substr(slash));
     if (out.target[0] == '?') out.target = "/" + out.target;
@@ -197,6 +207,9 @@ HttpResponse Fetch(const std::string& method, const std::string& url, const Head
   if (!parsed) {
     out.error = "not an http URL: " + url;
     return out;
+  }
+  if (parsed->tls) {
+    return FetchTls(method, *parsed, headers, body, timeout, GetTlsClientOptions());
   }
   std::string error;
   auto conn = HttpConnection::Connect(parsed->host, parsed->port, &error, timeout);

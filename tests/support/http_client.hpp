@@ -35,14 +35,16 @@ struct ParsedUrl {
   std::string host;
   std::string port = "80";
   std::string target = "/";  // path plus query
+  bool tls = false;          // https:// (default port 443)
 };
-// Parses http://host[:port][/path][?query]. nullopt for anything else.
+// Parses http[s]://host[:port][/path][?query]. nullopt for anything else.
 std::optional<ParsedUrl> ParseHttpUrl(std::string_view url);
 
 constexpr std::chrono::seconds kDefaultHttpTimeout{30};
 
 // One request on a new connection. Adds Host and (for non-empty bodies, POST and PUT)
-// Content-Length unless given in `headers`.
+// Content-Length unless given in `headers`. https:// URLs go through support/tls_client.hpp with
+// its process-wide TlsClientOptions.
 HttpResponse Fetch(const std::string& method, const std::string& url,
                    const HeaderList& headers = {}, const std::string& body = "",
                    std::chrono::milliseconds timeout = kDefaultHttpTimeout);

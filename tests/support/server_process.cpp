@@ -124,7 +124,7 @@ ServerProcess::~ServerProcess() { Kill(); }
     std::lock_guard<std::mutex> lock(mu_);
     stdout_.append(buf, static_cast<size_t>(n));
   }
-  if (first.rfind("http://", 0) != 0) {
+  if (first.rfind("http://", 0) != 0 && first.rfind("https://", 0) != 0) {
     Kill();
     return ::testing::AssertionFailure() << "first stdout line is not a URL: '" << first << "'";
   }

@@ -41,7 +41,7 @@ class ServerProcess {
 
   // Starts the binary and waits for its base URL line.
   ::testing::AssertionResult Start();
-  // "http://127.0.0.1:PORT" (no trailing slash), valid after Start.
+  // "http://127.0.0.1:PORT" ("https://" with TLS; no trailing slash), valid after Start.
   const std::string& base_url() const { return base_url_; }
   pid_t pid() const { return pid_; }
   bool running() const { return pid_ > 0; }

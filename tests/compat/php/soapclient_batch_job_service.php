@@ -16,17 +16,7 @@ if (!is_string($base) || strpos($base, 'http://127.0.0.1:') !== 0) {
 }
 $wsdl = $base . '/api/adwords/cm/v201702/BatchJobService?wsdl';
 
-$passed = 0;
-$failed = [];
-function check($cond, $what) {
-    global $passed, $failed;
-    if ($cond) { $passed++; } else { $failed[] = $what; echo "  FAILED: $what\n"; }
-    return (bool)$cond;
-}
-function check_eq($actual, $expected, $what) {
-    return check($actual === $expected, $what . ': expected ' . var_export($expected, true) .
-                 ', got ' . var_export($actual, true));
-}
+require __DIR__ . '/compat_common.php';
 
 function make_client($wsdl, $token) {
     $headers = $token === null ? '' : "Authorization: Bearer $token\r\n";

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <set>
 
 #include "support/temp_dir.hpp"
@@ -27,7 +28,7 @@ TEST(ConfigTest, LayersFileThenEnvThenFlags) {
   TempDir dir;
   const std::string file = dir.Join("c.toml");
   ASSERT_TRUE(WriteFile(file,
-                        "listen = \"0.0.0.0:9000\"\n"
+                        "listen = \"127.0.0.2:9000\"\n"
                         "data_dir = \"/from/file\"\n"
                         "[http]\nthreads = 3\nmax_connections = 7\n"
                         "[executor]\nbatch_size = 50\n"));
@@ -40,7 +41,7 @@ TEST(ConfigTest, LayersFileThenEnvThenFlags) {
   s.flags = {{"data_dir", "/from/flag"}};
   Result<Config> c = LoadConfig(s);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  EXPECT_EQ(c->listen_host, "0.0.0.0");
+  EXPECT_EQ(c->listen_host, "127.0.0.2");
   EXPECT_EQ(c->listen_port, 9000);
   EXPECT_EQ(c->http_threads, 5);          // env beats file
   EXPECT_EQ(c->http_max_connections, 7);  // file beats default
@@ -147,6 +148,16 @@ TEST(ConfigTest, ShippedConfigFileListsEveryKeyWithDefaults) {
   EXPECT_EQ(a.executor_batch_size, b.executor_batch_size);
   EXPECT_EQ(a.executor_workers, b.executor_workers);
   EXPECT_EQ(a.log_level, b.log_level);
+  EXPECT_EQ(a.log_format, b.log_format);
+  EXPECT_EQ(a.tls_enabled, b.tls_enabled);
+  EXPECT_EQ(a.tls_cert_file, b.tls_cert_file);
+  EXPECT_EQ(a.tls_key_file, b.tls_key_file);
+  EXPECT_EQ(a.tls_min_version, b.tls_min_version);
+  EXPECT_EQ(a.auth_mode, b.auth_mode);
+  EXPECT_EQ(a.auth_developer_tokens, b.auth_developer_tokens);
+  EXPECT_EQ(a.auth_bearer_tokens, b.auth_bearer_tokens);
+  EXPECT_EQ(a.metrics_enabled, b.metrics_enabled);
+  EXPECT_EQ(a.sandbox_seed_files, b.sandbox_seed_files);
 
   std::set<std::string> in_file;
   toml::table t = toml::parse_file(path);
@@ -161,6 +172,181 @@ TEST(ConfigTest, ShippedConfigFileListsEveryKeyWithDefaults) {
   });
   std::vector<std::string> keys = ConfigKeys();
   EXPECT_EQ(in_file, std::set<std::string>(keys.begin(), keys.end()));
+}
+
+// Loads `toml` as a config file; the error message ("" when it loaded).
+std::string FileError(const std::string& toml) {
+  TempDir dir;
+  const std::string file = dir.Join("c.toml");
+  EXPECT_TRUE(WriteFile(file, toml));
+  Result<Config> r = LoadConfig(ConfigSources{file, {}, {}});
+  return r.ok() ? "" : r.status().message();
+}
+
+TEST(ConfigTest, TomlTypeMustMatchTheKey) {
+  struct Case {
+    std::string toml, key, expected;
+  };
+  const Case cases[] = {
+      {"data_dir = 5\n", "data_dir", "expected a string, got integer"},
+      {"listen = 8080\n", "listen", "expected a string"},
+      {"[upload]\nstrict = 1\n", "upload.strict", "expected a boolean"},
+      {"[http]\nthreads = \"4\"\n", "http.threads", "expected an integer, got string"},
+      {"[faults]\nerror_rate = \"0.5\"\n", "faults.error_rate", "expected a number"},
+      {"[auth]\ndeveloper_tokens = [1, 2]\n", "auth.developer_tokens", "array of strings"},
+      {"[tls]\nenabled = [true]\n", "tls.enabled", "expected a boolean"},
+      {"http = 5\n", "http", "unknown config key"},
+      {"[log]\nformat = \"xml\"\n", "log.format", "one of text, json"},
+      {"[tls]\nmin_version = \"1.1\"\n", "tls.min_version", "one of 1.2, 1.3"},
+  };
+  for (const Case& c : cases) {
+    const std::string error = FileError(c.toml);
+    EXPECT_NE(error.find("'" + c.key + "'"), std::string::npos) << c.toml << " -> " << error;
+    EXPECT_NE(error.find(c.expected), std::string::npos) << c.toml << " -> " << error;
+  }
+  // Numbers: an integer is a fine rate; lists take an array or one string.
+  EXPECT_EQ(FileError("[faults]\nerror_rate = 1\n"), "");
+  EXPECT_EQ(FileError("[sandbox]\nseed_files = [\"a.xml\", \"b.xml\"]\n"), "");
+  EXPECT_EQ(FileError("[sandbox]\nseed_files = \"a.xml, b.xml\"\n"), "");
+}
+
+TEST(ConfigTest, ListsFromArraysAndFromText) {
+  TempDir dir;
+  const std::string file = dir.Join("c.toml");
+  ASSERT_TRUE(WriteFile(file,
+                        "listen = \"0.0.0.0:9000\"\n"
+                        "[auth]\nmode = \"tokens\"\n"
+                        "developer_tokens = [\"dev-a\", \"dev-b\"]\n"
+                        "bearer_tokens = [\"tok-a 123-456-7890 111\", \"tok-b *\"]\n"
+                        "[sandbox]\nseed_files = [\"x.xml\"]\n"));
+  Result<Config> c = LoadConfig(ConfigSources{file, {}, {}});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->auth_developer_tokens, (std::vector<std::string>{"dev-a", "dev-b"}));
+  EXPECT_EQ(c->auth_bearer_tokens, (std::vector<std::string>{"tok-a 123-456-7890 111", "tok-b *"}));
+  EXPECT_EQ(c->sandbox_seed_files, std::vector<std::string>{"x.xml"});
+
+  ConfigSources env;
+  env.env = {{"BATCHGATE_LISTEN", "[::]:1"},
+             {"BATCHGATE_AUTH_MODE", "tokens"},
+             {"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d1, d2"},
+             {"BATCHGATE_AUTH_BEARER_TOKENS", "t1 1-2-3 4; t2 *"}};
+  c = LoadConfig(env);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->auth_developer_tokens, (std::vector<std::string>{"d1", "d2"}));
+  EXPECT_EQ(c->auth_bearer_tokens, (std::vector<std::string>{"t1 1-2-3 4", "t2 *"}));
+}
+
+TEST(ConfigTest, MisspeltEnvironmentVariablesFail) {
+  for (const std::string name :
+       {"BATCHGATE_HTTP_THREAD", "BATCHGATE_DATADIR", "BATCHGATE_TLS_ENABLE", "BATCHGATE_AUTH_X"}) {
+    Result<Config> r = LoadConfig(ConfigSources{{}, {{name, "1"}}, {}});
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.status().message().find(name), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("did you mean"), std::string::npos);
+  }
+  Result<Config> r = LoadConfig(ConfigSources{{}, {{"BATCHGATE_HTTP_THREAD", "1"}}, {}});
+  EXPECT_NE(r.status().message().find("BATCHGATE_HTTP_THREADS"), std::string::npos);
+  // Unlike any key: not ours, left alone.
+  EXPECT_TRUE(LoadConfig(ConfigSources{{}, {{"BATCHGATE_REPLAY_JOBS", "4"}}, {}}).ok());
+}
+
+TEST(ConfigTest, OpenModeOnlyOnLoopback) {
+  for (const std::string listen : {"127.0.0.1:0", "127.9.9.9:1", "[::1]:2", "localhost:3"}) {
+    EXPECT_TRUE(LoadConfig(ConfigSources{{}, {}, {{"listen", listen}}}).ok()) << listen;
+  }
+  for (const std::string listen : {"0.0.0.0:8080", "[::]:8080", "10.1.2.3:80", "gw.example:80"}) {
+    Result<Config> r = LoadConfig(ConfigSources{{}, {}, {{"listen", listen}}});
+    ASSERT_FALSE(r.ok()) << listen;
+    EXPECT_NE(r.status().message().find("'auth.mode'"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find("'listen'"), std::string::npos);
+  }
+  Result<Config> tokens = LoadConfig(ConfigSources{{},
+                                                   {{"BATCHGATE_AUTH_MODE", "tokens"},
+                                                    {"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d"},
+                                                    {"BATCHGATE_AUTH_BEARER_TOKENS", "t 1"}},
+                                                   {{"listen", "0.0.0.0:8080"}}});
+  EXPECT_TRUE(tokens.ok()) << tokens.status().ToString();
+}
+
+TEST(ConfigTest, TokensModeNeedsValidTokensAndNeverEchoesThem) {
+  auto load = [](KeyValues env) {
+    env.emplace_back("BATCHGATE_AUTH_MODE", "tokens");
+    return LoadConfig(ConfigSources{{}, env, {}});
+  };
+  Result<Config> r = load({{"BATCHGATE_AUTH_BEARER_TOKENS", "t 1"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.developer_tokens'"), std::string::npos);
+  r = load({{"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.bearer_tokens'"), std::string::npos);
+  r = load({{"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d"},
+            {"BATCHGATE_AUTH_BEARER_TOKENS", "good 1; very-secret-token"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.bearer_tokens'"), std::string::npos);
+  EXPECT_NE(r.status().message().find("#2"), std::string::npos) << r.status().message();
+  EXPECT_EQ(r.status().message().find("very-secret-token"), std::string::npos);
+  r = load(
+      {{"BATCHGATE_AUTH_DEVELOPER_TOKENS", "sha256:abc"}, {"BATCHGATE_AUTH_BEARER_TOKENS", "t 1"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.developer_tokens'"), std::string::npos);
+  EXPECT_EQ(r.status().message().find("sha256:abc"), std::string::npos);
+}
+
+TEST(ConfigTest, TlsFilesDefaultToTheDataDir) {
+  Result<Config> c = LoadConfig(ConfigSources{{}, {}, {{"data_dir", "/srv/bg"}}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->tls_enabled);
+  EXPECT_EQ(c->tls_cert_file, "/srv/bg/tls/server.crt");
+  EXPECT_EQ(c->tls_key_file, "/srv/bg/tls/server.key");
+  c = LoadConfig(ConfigSources{
+      {}, {}, {{"tls.enabled", "true"}, {"tls.cert_file", "/c.pem"}, {"tls.key_file", "/k.pem"}}});
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->tls_enabled);
+  EXPECT_EQ(c->tls_cert_file, "/c.pem");
+  EXPECT_EQ(c->tls_key_file, "/k.pem");
+}
+
+// The image's config (Dockerfile) is valid once tokens are given, and refuses to start without.
+TEST(ConfigTest, DockerConfigNeedsTokens) {
+  const std::string path = std::string(BG_SOURCE_DIR) + "/config/docker.toml";
+  Result<Config> r = LoadConfig(ConfigSources{path, {}, {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'auth.developer_tokens'"), std::string::npos);
+  r = LoadConfig(ConfigSources{path,
+                               {{"BATCHGATE_AUTH_DEVELOPER_TOKENS", "d"},
+                                {"BATCHGATE_AUTH_BEARER_TOKENS", "t 1"}},
+                               {}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->listen_host, "0.0.0.0");
+  EXPECT_EQ(r->listen_port, 8080);
+  EXPECT_EQ(r->data_dir, "/var/lib/batchgate");
+  EXPECT_EQ(r->tls_cert_file, "/var/lib/batchgate/tls/server.crt");
+  EXPECT_EQ(r->log_format, "json");
+}
+
+// docs/configuration.md documents every key with its environment variable.
+TEST(ConfigTest, ConfigurationDocNamesEveryKey) {
+  const std::string doc = bg::testing::ReadFile(std::string(BG_SOURCE_DIR) +
+                                                "/docs/configuration.md");
+  ASSERT_FALSE(doc.empty());
+  for (const std::string& key : ConfigKeys()) {
+    EXPECT_NE(doc.find("`" + key + "`"), std::string::npos) << key;
+    std::string env = "BATCHGATE_";
+    for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(c));
+    EXPECT_NE(doc.find(env), std::string::npos) << env;
+  }
+}
+
+TEST(ConfigTest, IsLoopbackHost) {
+  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
+  EXPECT_TRUE(IsLoopbackHost("127.255.0.3"));
+  EXPECT_TRUE(IsLoopbackHost("::1"));
+  EXPECT_TRUE(IsLoopbackHost("0:0:0:0:0:0:0:1"));
+  EXPECT_TRUE(IsLoopbackHost("localhost"));
+  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
+  EXPECT_FALSE(IsLoopbackHost("::"));
+  EXPECT_FALSE(IsLoopbackHost("128.0.0.1"));
+  EXPECT_FALSE(IsLoopbackHost("localhost.example"));
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ TEST(BaseUrlTest, WildcardsBecomeLoopback) {
   EXPECT_EQ(BaseUrlFor("127.0.0.1", 8080), "http://127.0.0.1:8080");
   EXPECT_EQ(BaseUrlFor("0.0.0.0", 1), "http://127.0.0.1:1");
   EXPECT_EQ(BaseUrlFor("::1", 2), "http://[::1]:2");
+  EXPECT_EQ(BaseUrlFor("0.0.0.0", 443, /*tls=*/true), "https://127.0.0.1:443");
 }
 
 }  // namespace

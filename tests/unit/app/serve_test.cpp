@@ -82,6 +82,8 @@ TEST_F(ServeTest, BadConfigFailsAtStart) {
 TEST_F(ServeTest, HelpWorks) {
   EXPECT_EQ(RunBinary({"--help"}), 0);
   EXPECT_EQ(RunBinary({"serve", "--help"}), 0);
+  EXPECT_EQ(RunBinary({"tls", "init", "--help"}), 0);
+  EXPECT_NE(RunBinary({"serve", "--set", "nonsense"}), 0);
   EXPECT_NE(RunBinary({"no-such-command"}), 0);
 }
 
