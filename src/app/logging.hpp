@@ -7,6 +7,8 @@
 //         "msg":"...", <event fields>}; every string escaped, so a line always parses.
 // Every message and every string field passes through RedactSecrets: signatures, upload session
 // ids, OAuth tokens in a query (access_token=) and Bearer tokens become REDACTED.
+// stderr is written in blocks: info lines wait in a 32 KiB buffer for at most a second;
+// warnings and errors go out at once, and so does the buffer at exit.
 //
 // Thread-safe after SetUpLogging (which the serve lifecycle calls once, before any thread).
 #pragma once

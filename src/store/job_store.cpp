@@ -57,8 +57,13 @@ Status SetStatus(sqlite::Db& db, int64_t job_id, model::JobStatus status) {
 
 }  // namespace
 
-JobStore::JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db)
-    : options_(std::move(options)), db_(std::move(db)) {}
+JobStore::JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db,
+                   std::vector<std::unique_ptr<sqlite::Db>> readers)
+    : options_(std::move(options)), db_(std::move(db)), readers_(std::move(readers)) {}
+
+sqlite::Db& JobStore::Reader() {
+  return *readers_[next_reader_.fetch_add(1, std::memory_order_relaxed) % readers_.size()];
+}
 
 JobStore::~JobStore() = default;
 
@@ -69,10 +74,17 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(StoreOptions options) {
     std::filesystem::create_directories(options.data_dir + sub, ec);
     if (ec) return Internal("store: create " + options.data_dir + sub + ": " + ec.message());
   }
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db,
-                      sqlite::Db::Open(options.data_dir + "/batchgate.db"));
+  const std::string path = options.data_dir + "/batchgate.db";
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db, sqlite::Db::Open(path));
   BG_RETURN_IF_ERROR(internal::EnsureSchema(*db));
-  return std::unique_ptr<JobStore>(new JobStore(std::move(options), std::move(db)));
+  std::vector<std::unique_ptr<sqlite::Db>> readers;
+  for (size_t i = 0; i < kReaders; ++i) {
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> r, sqlite::Db::Open(path));
+    BG_RETURN_IF_ERROR(r->Exec("PRAGMA query_only=1"));
+    readers.push_back(std::move(r));
+  }
+  return std::unique_ptr<JobStore>(
+      new JobStore(std::move(options), std::move(db), std::move(readers)));
 }
 
 Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& customer_id,
@@ -134,16 +146,18 @@ Result<model::BatchJob> JobStore::GetJob(const std::string& customer_id, int64_t
 }
 
 Result<model::BatchJob> JobStore::GetJobInternal(int64_t job_id) {
-  std::lock_guard<std::mutex> lock(db_->mutex());
-  return LoadJob(*db_, job_id);
+  sqlite::Db& reader = Reader();
+  std::lock_guard<std::mutex> lock(reader.mutex());
+  return LoadJob(reader, job_id);
 }
 
 Result<std::vector<model::BatchJob>> JobStore::ListJobs(const std::string& customer_id) {
   const std::string customer = NormalizeCustomerId(customer_id);
   std::vector<model::BatchJob> jobs;
   if (customer.empty()) return jobs;
-  std::lock_guard<std::mutex> lock(db_->mutex());
-  BG_ASSIGN_OR_RETURN(sqlite::Stmt st, db_->Prepare(Sql("WHERE customer_id = ? ORDER BY id")));
+  sqlite::Db& reader = Reader();
+  std::lock_guard<std::mutex> lock(reader.mutex());
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt st, reader.Prepare(Sql("WHERE customer_id = ? ORDER BY id")));
   st.Bind(1, customer);
   while (true) {
     BG_ASSIGN_OR_RETURN(bool row, st.Step());

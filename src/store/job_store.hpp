@@ -6,10 +6,15 @@
 // reported (DESIGN.md decision 4). Customer isolation: every lookup that serves a client takes the
 // customer id and answers NotFound for another customer's job, exactly as for a missing one.
 //
-// Thread-safe: all methods may be called from any thread (they serialize on the Db mutex).
-// Methods taking a Txn& run inside the caller's transaction (the executor's batch).
+// Thread-safe: all methods may be called from any thread. Writes serialize on the Db mutex of
+// the one write connection (db()); the lookups that serve polling and uploads (GetJob,
+// GetJobInternal, ListJobs) run on a small pool of read connections instead, so that they never
+// wait for an executor batch holding the write connection (WAL: a reader sees every committed
+// transaction, from a consistent snapshot). Methods taking a Txn& run inside the caller's
+// transaction (the executor's batch).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -160,9 +165,15 @@ class JobStore {
                    const std::optional<ApiError>& processing_error, int64_t now_ms);
 
  private:
-  JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db);
+  static constexpr size_t kReaders = 4;
+  JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db,
+           std::vector<std::unique_ptr<sqlite::Db>> readers);
+  // A read connection (round robin); lock its mutex() while using it.
+  sqlite::Db& Reader();
   StoreOptions options_;
   std::unique_ptr<sqlite::Db> db_;
+  std::vector<std::unique_ptr<sqlite::Db>> readers_;  // query_only connections
+  std::atomic<size_t> next_reader_{0};
 };
 
 }  // namespace bg::store
