@@ -77,6 +77,7 @@ Response InternalError() { return Response::Text(500, "text/plain", "internal er
 
 // The first read of a request (its head, usually all of it).
 constexpr size_t kFirstRead = 4096;
+constexpr size_t kBodyRead = 64 * 1024;  // the read buffer's room while a large body arrives
 
 // Deadlines for reading a request body: never more than the idle timeout of silence, and (when a
 // minimum rate is set) `received` bytes must have arrived by start + read_timeout + received /
@@ -283,6 +284,9 @@ asio::awaitable<bool> Session<Stream>::ServeOne() {
       piece_size_ = want;
     }
     std::string_view piece(piece_.get(), piece_size_);
+    // Beast reads as much as the read buffer has room for: a 4 KiB buffer (the first read's)
+    // meant ~65 recv calls per 256 KiB upload chunk. Room for 64 KiB reads for large bodies.
+    if (want > kFirstRead && buffer_.capacity() < kBodyRead) buffer_.reserve(kBodyRead);
     BodyClock clock(shared_->options);
     while (!parser.is_done()) {
       req.body().data = piece_.get();

@@ -139,16 +139,22 @@ Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& cus
 
 Result<model::BatchJob> JobStore::GetJob(const std::string& customer_id, int64_t job_id) {
   const std::string customer = NormalizeCustomerId(customer_id);
-  BG_ASSIGN_OR_RETURN(model::BatchJob job, GetJobInternal(job_id));
+  model::BatchJob job;
+  {
+    sqlite::Db& reader = Reader();
+    std::lock_guard<std::mutex> lock(reader.mutex());
+    BG_ASSIGN_OR_RETURN(job, LoadJob(reader, job_id));
+  }
   // Another customer's job answers exactly like a missing one.
   if (customer.empty() || job.customer_id != customer) return JobNotFound(job_id);
   return job;
 }
 
 Result<model::BatchJob> JobStore::GetJobInternal(int64_t job_id) {
-  sqlite::Db& reader = Reader();
-  std::lock_guard<std::mutex> lock(reader.mutex());
-  return LoadJob(reader, job_id);
+  // The write connection: its callers (uploads, the executor) write next, and a read connection
+  // would re-read the pages every write just changed.
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  return LoadJob(*db_, job_id);
 }
 
 Result<std::vector<model::BatchJob>> JobStore::ListJobs(const std::string& customer_id) {

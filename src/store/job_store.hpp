@@ -7,9 +7,9 @@
 // customer id and answers NotFound for another customer's job, exactly as for a missing one.
 //
 // Thread-safe: all methods may be called from any thread. Writes serialize on the Db mutex of
-// the one write connection (db()); the lookups that serve polling and uploads (GetJob,
-// GetJobInternal, ListJobs) run on a small pool of read connections instead, so that they never
-// wait for an executor batch holding the write connection (WAL: a reader sees every committed
+// the one write connection (db()); the lookups that serve polling (GetJob, ListJobs) run on a
+// small pool of read connections instead, so that they never wait for an executor batch holding
+// the write connection (WAL: a reader sees every committed
 // transaction, from a consistent snapshot). Methods taking a Txn& run inside the caller's
 // transaction (the executor's batch).
 #pragma once
