@@ -56,7 +56,7 @@ struct Config {
 
   // [executor]
   int executor_batch_size = 10000;
-  int executor_workers = 1;
+  int executor_workers = 2;
   int executor_max_batch_ms = 200;    // a batch also commits once it has run this long
   int executor_retry_limit = 5;       // retries of a transiently failing operation
   int executor_retry_base_ms = 100;   // first backoff; doubles per retry, with jitter

@@ -4,7 +4,11 @@
 #include <toml++/toml.h>
 
 #include <cctype>
+#include <fstream>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "support/temp_dir.hpp"
 
@@ -347,6 +351,56 @@ TEST(ConfigTest, IsLoopbackHost) {
   EXPECT_FALSE(IsLoopbackHost("::"));
   EXPECT_FALSE(IsLoopbackHost("128.0.0.1"));
   EXPECT_FALSE(IsLoopbackHost("localhost.example"));
+}
+
+}  // namespace
+}  // namespace bg::app
+
+namespace bg::app {
+namespace {
+
+// docs/configuration.md's tables give every key's default; they must say what the shipped
+// config/batchgate.toml sets (which the test above ties to the code's defaults).
+TEST(ConfigTest, ConfigurationDocDefaultsEqualTheShippedFile) {
+  std::map<std::string, std::string> shipped;  // "section.key" -> the value as written
+  {
+    std::ifstream in(std::string(BG_SOURCE_DIR) + "/config/batchgate.toml");
+    std::string line, section;
+    while (std::getline(in, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      if (line[0] == '[') {
+        section = line.substr(1, line.find(']') - 1) + ".";
+        continue;
+      }
+      const size_t eq = line.find(" = ");
+      if (eq == std::string::npos) continue;
+      std::string value = line.substr(eq + 3);
+      if (size_t hash = value.find("  #"); hash != std::string::npos) value.resize(hash);
+      while (!value.empty() && value.back() == ' ') value.pop_back();
+      shipped[section + line.substr(0, eq)] = value;
+    }
+  }
+  ASSERT_GT(shipped.size(), 30u);
+  std::ifstream doc(std::string(BG_SOURCE_DIR) + "/docs/configuration.md");
+  std::string line;
+  int rows = 0;
+  while (std::getline(doc, line)) {
+    // | `key` | `ENV` | `default` ... |
+    if (line.rfind("| `", 0) != 0) continue;
+    std::vector<std::string> ticks;
+    for (size_t p = line.find('`'); p != std::string::npos && ticks.size() < 3;) {
+      size_t q = line.find('`', p + 1);
+      if (q == std::string::npos) break;
+      ticks.push_back(line.substr(p + 1, q - p - 1));
+      p = line.find('`', q + 1);
+    }
+    if (ticks.size() < 3 || ticks[1].rfind("BATCHGATE_", 0) != 0) continue;
+    ++rows;
+    auto it = shipped.find(ticks[0]);
+    ASSERT_NE(it, shipped.end()) << ticks[0] << " is documented but not in the shipped file";
+    EXPECT_EQ(ticks[2], it->second) << ticks[0];
+  }
+  EXPECT_EQ(rows, static_cast<int>(shipped.size())) << "a key of the shipped file is undocumented";
 }
 
 }  // namespace
