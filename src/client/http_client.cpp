@@ -2,11 +2,13 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -90,6 +92,10 @@ std::string HttpResponse::Header(std::string_view name) const {
 
 bool HttpResponse::HasHeader(std::string_view name) const { return HasName(headers, name); }
 
+// The HTTP framing is done here, not by Beast's composed operations: requests are formatted as
+// text and responses fed to Beast's parser from `buffer`, so that the only operations
+// instantiated per stream type (plain or TLS) are one read_some and one write. (Beast's composed
+// reads and writes over both streams made this file one of the slowest of the build.)
 struct HttpClient::Connection {
   asio::io_context ioc;
   std::unique_ptr<ssl::context> ssl_ctx;
@@ -102,13 +108,7 @@ struct HttpClient::Connection {
 
   beast::tcp_stream& Lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
 
-  // Calls f with the stream requests go over.
-  template <typename F>
-  auto With(F&& f) {
-    return tls ? f(*tls) : f(*tcp);
-  }
-
-  // Runs one asynchronous operation to completion within `timeout`.
+  // Runs the operation that `start` begins to completion within `timeout`.
   template <typename Start>
   beast::error_code Run(std::chrono::milliseconds timeout, Start start) {
     beast::error_code result = asio::error::would_block;
@@ -118,7 +118,87 @@ struct HttpClient::Connection {
     ioc.run();
     return result;
   }
+
+  // Writes all of `bytes`.
+  beast::error_code Write(std::chrono::milliseconds timeout, std::string_view bytes) {
+    beast::error_code result = asio::error::would_block;
+    auto done = [&result](beast::error_code ec, size_t) { result = ec; };
+    Lowest().expires_after(timeout);
+    const asio::const_buffer b(bytes.data(), bytes.size());
+    if (tls) {
+      asio::async_write(*tls, b, done);
+    } else {
+      asio::async_write(*tcp, b, done);
+    }
+    ioc.restart();
+    ioc.run();
+    return result;
+  }
+
+  // Reads what the peer has sent so far (at least one byte) into `buffer`.
+  beast::error_code ReadMore(std::chrono::milliseconds timeout) {
+    beast::error_code result = asio::error::would_block;
+    size_t got = 0;
+    auto done = [&](beast::error_code ec, size_t n) {
+      result = ec;
+      got = n;
+    };
+    Lowest().expires_after(timeout);
+    const auto room = buffer.prepare(
+        std::clamp<size_t>(buffer.capacity() - buffer.size(), 4096, kDownloadBuffer));
+    if (tls) {
+      tls->async_read_some(room, done);
+    } else {
+      tcp->async_read_some(room, done);
+    }
+    ioc.restart();
+    ioc.run();
+    if (!result) buffer.commit(got);
+    return result;
+  }
+
+  // Feeds `parser` until it has the whole header (`header_only`) or message, or, for a
+  // buffer_body, until its buffer is full (bhttp::error::need_buffer).
+  template <typename Parser>
+  beast::error_code Read(std::chrono::milliseconds timeout, Parser& parser, bool header_only) {
+    for (;;) {
+      if (header_only ? parser.is_header_done() : parser.is_done()) return {};
+      if (buffer.size() > 0) {
+        beast::error_code ec;
+        const size_t used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec && ec != bhttp::error::need_more) return ec;
+        if (!ec && used > 0) continue;
+      }
+      beast::error_code ec = ReadMore(timeout);
+      if (ec == asio::error::eof) {
+        ec = bhttp::error::end_of_stream;
+        if (parser.got_some()) parser.put_eof(ec);  // cleared when the message is complete
+        return ec;
+      }
+      if (ec) return ec;
+    }
+  }
 };
+
+namespace {
+
+// The request line and headers of an HTTP/1.1 request.
+std::string FormatRequest(std::string_view method, std::string_view target,
+                          const HeaderList& headers, const std::string& host_header,
+                          std::optional<size_t> content_length) {
+  std::string head;
+  head.append(method).append(" ").append(target).append(" HTTP/1.1\r\n");
+  for (const auto& [n, v] : headers) head.append(n).append(": ").append(v).append("\r\n");
+  if (!HasName(headers, "Host")) head.append("Host: ").append(host_header).append("\r\n");
+  if (content_length) {
+    head.append("Content-Length: ").append(std::to_string(*content_length)).append("\r\n");
+  }
+  head.append("\r\n");
+  return head;
+}
+
+}  // namespace
 
 HttpClient::HttpClient(HttpClientOptions options) : options_(std::move(options)) {}
 
@@ -180,28 +260,20 @@ Result<HttpResponse> HttpClient::Send(std::string_view method, std::string_view 
   for (int attempt = 0;; ++attempt) {
     BG_ASSIGN_OR_RETURN(Connection * c, Connect(url));
     const bool reused = c->used;
-    bhttp::request<bhttp::span_body<const char>> req;
-    req.method_string(beast::string_view(method.data(), method.size()));
-    req.target(url.target);
-    req.version(11);
-    for (const auto& [n, v] : headers) req.insert(n, v);
-    if (!HasName(headers, "Host")) req.set(bhttp::field::host, c->host_header);
-    req.body() = {body.data(), body.size()};
+    std::optional<size_t> length;
     if (!HasName(headers, "Content-Length")) {
-      if (!body.empty() || method == "POST" || method == "PUT") req.content_length(body.size());
+      if (!body.empty() || method == "POST" || method == "PUT") length = body.size();
     }
-    beast::error_code ec = c->Run(options_.timeout, [&](auto handler) {
-      c->With([&](auto& s) { bhttp::async_write(s, req, std::move(handler)); });
-    });
+    std::string request = FormatRequest(method, url.target, headers, c->host_header, length);
+    request.append(body);
+    beast::error_code ec = c->Write(options_.timeout, request);
     std::optional<bhttp::response_parser<bhttp::string_body>> parser;
     while (!ec) {  // interim 1xx responses are skipped
       parser.emplace();
       parser->header_limit(1 << 20);
       parser->body_limit(std::numeric_limits<uint64_t>::max());
       parser->skip(method == "HEAD");
-      ec = c->Run(options_.timeout, [&](auto handler) {
-        c->With([&](auto& s) { bhttp::async_read(s, c->buffer, *parser, std::move(handler)); });
-      });
+      ec = c->Read(options_.timeout, *parser, /*header_only=*/false);
       if (ec || parser->get().result_int() >= 200) break;
     }
     if (ec) {
@@ -227,19 +299,13 @@ Result<HttpResponse> HttpClient::Download(std::string_view url_text, const std::
   for (int attempt = 0;; ++attempt) {
     BG_ASSIGN_OR_RETURN(Connection * c, Connect(url));
     const bool reused = c->used;
-    bhttp::request<bhttp::empty_body> req{bhttp::verb::get, url.target, 11};
-    req.set(bhttp::field::host, c->host_header);
-    beast::error_code ec = c->Run(options_.timeout, [&](auto handler) {
-      c->With([&](auto& s) { bhttp::async_write(s, req, std::move(handler)); });
-    });
+    beast::error_code ec =
+        c->Write(options_.timeout, FormatRequest("GET", url.target, {}, c->host_header, {}));
     bhttp::response_parser<bhttp::buffer_body> parser;
     parser.header_limit(1 << 20);
     parser.body_limit(std::numeric_limits<uint64_t>::max());
     if (!ec) {
-      ec = c->Run(options_.timeout, [&](auto handler) {
-        c->With(
-            [&](auto& s) { bhttp::async_read_header(s, c->buffer, parser, std::move(handler)); });
-      });
+      ec = c->Read(options_.timeout, parser, /*header_only=*/true);
     }
     if (ec) {
       const bool nothing = !parser.got_some();
@@ -261,9 +327,7 @@ Result<HttpResponse> HttpClient::Download(std::string_view url_text, const std::
     while (!parser.is_done()) {
       parser.get().body().data = buf.data();
       parser.get().body().size = buf.size();
-      ec = c->Run(options_.timeout, [&](auto handler) {
-        c->With([&](auto& s) { bhttp::async_read(s, c->buffer, parser, std::move(handler)); });
-      });
+      ec = c->Read(options_.timeout, parser, /*header_only=*/false);
       if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
         Drop();
