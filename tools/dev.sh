@@ -53,7 +53,7 @@ build() {
 }
 
 # Second pass of `test`: unit, integration and fuzz-corpus tests built with ASan + UBSan (preset
-# "asan", build/asan). The compat suite (third-party clients), the kill -9 crash loop, the
+# "asan", build/asan; -O0, which compiles in less than half the time of -O1: the CI budget). The compat suite (third-party clients), the kill -9 crash loop, the
 # dashboard's browser tests (label ui; its API is covered by the integration tests) and the
 # README walkthrough ran in the Release pass and are not repeated. Reports of the server processes that the integration
 # tests start go to build/asan/sanitizer-logs/ and fail the run even when the test itself passed.
