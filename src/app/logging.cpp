@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
-#include <memory>
-#include <mutex>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <memory>
+#include <mutex>
 
 namespace bg::app {
 namespace {

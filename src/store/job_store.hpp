@@ -9,9 +9,8 @@
 // Thread-safe: all methods may be called from any thread. Writes serialize on the Db mutex of
 // the one write connection (db()); the lookups that serve polling (GetJob, ListJobs) run on a
 // small pool of read connections instead, so that they never wait for an executor batch holding
-// the write connection (WAL: a reader sees every committed
-// transaction, from a consistent snapshot). Methods taking a Txn& run inside the caller's
-// transaction (the executor's batch).
+// the write connection (WAL: a reader sees every committed transaction, from a consistent
+// snapshot). Methods taking a Txn& run inside the caller's transaction (the executor's batch).
 #pragma once
 
 #include <atomic>
