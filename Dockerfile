@@ -27,7 +27,7 @@ RUN BG_ASAN=${BG_ASAN} tools/dev.sh test
 FROM debian:bookworm-slim AS runtime
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libexpat1 libpugixml1v5 libsqlite3-0 libssl3 libspdlog1.10 libfmt9 libtomlplusplus3 \
+      libexpat1 libjemalloc2 libpugixml1v5 libsqlite3-0 libssl3 libspdlog1.10 libfmt9 libtomlplusplus3 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/batchgate \

@@ -28,7 +28,7 @@ fi
 
 # --- set-up -------------------------------------------------------------------------------------
 packages=(build-essential cmake ninja-build pkg-config libboost1.81-dev libssl-dev libsqlite3-dev
-  libexpat1-dev libpugixml-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libexpat1-dev libpugixml-dev libjemalloc-dev libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev nginx wrk curl python3)
 missing=()
 for p in "${packages[@]}"; do

@@ -18,7 +18,7 @@ shift || true
 
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libboost1.81-dev libssl-dev libsqlite3-dev libexpat1-dev libpugixml-dev
+  libboost1.81-dev libssl-dev libsqlite3-dev libexpat1-dev libpugixml-dev libjemalloc-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev libgtest-dev
   # tests/compat: real third-party SOAP clients (python3-suds/zeep for /usr/bin/python3, PHP's
   # SoapClient, gSOAP's wsdl2h/soapcpp2, Node for node-soap/node-adwords from the npm registry)
