@@ -1,5 +1,7 @@
 #include "engine/op_pipeline.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "schema/validator.hpp"
@@ -25,11 +27,12 @@ OpPipeline::~OpPipeline() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
-  cv_.notify_all();
+  room_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void OpPipeline::Produce() {
+  pthread_setname_np(pthread_self(), "bg-op-reader");  // for perf/top; failure is harmless
   Status status;
   for (int64_t i = 0; i < skip_; ++i) {  // already executed before a restart
     auto skipped = reader_->Next();
@@ -42,15 +45,20 @@ void OpPipeline::Produce() {
       break;
     }
   }
-  std::vector<PreparedOp> local;  // hand over in small groups: fewer lock round trips
-  constexpr size_t kGroup = 16;
+  // Handed over in groups, and the consumer takes the whole queue at once: a lock round trip
+  // and at most one wake-up per group, not per operation.
+  std::vector<PreparedOp> local;
+  constexpr size_t kGroup = 64;
+  local.reserve(kGroup);
   auto hand_over = [&]() -> bool {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
+    producer_waiting_ = true;
+    room_cv_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
+    producer_waiting_ = false;
     if (stop_) return false;
     for (auto& p : local) queue_.push_back(std::move(p));
     local.clear();
-    cv_.notify_all();
+    if (consumer_waiting_) ready_cv_.notify_one();
     return true;
   };
   while (status.ok()) {
@@ -74,20 +82,25 @@ void OpPipeline::Produce() {
   std::lock_guard<std::mutex> lock(mu_);
   end_ = true;
   status_ = status;
-  cv_.notify_all();
+  ready_cv_.notify_one();
 }
 
 Result<std::optional<PreparedOp>> OpPipeline::Next() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return !queue_.empty() || end_; });
-  if (!queue_.empty()) {
-    std::optional<PreparedOp> out(std::move(queue_.front()));
-    queue_.pop_front();
-    if (queue_.size() + 1 == capacity_) cv_.notify_all();  // the producer may wait for room
-    return out;
+  if (taken_.empty()) {
+    std::unique_lock<std::mutex> lock(mu_);
+    consumer_waiting_ = true;
+    ready_cv_.wait(lock, [&] { return !queue_.empty() || end_; });
+    consumer_waiting_ = false;
+    if (queue_.empty()) {
+      if (!status_.ok()) return status_;
+      return std::optional<PreparedOp>();
+    }
+    taken_.swap(queue_);
+    if (producer_waiting_) room_cv_.notify_one();
   }
-  if (!status_.ok()) return status_;
-  return std::optional<PreparedOp>();
+  std::optional<PreparedOp> out(std::move(taken_.front()));
+  taken_.pop_front();
+  return out;
 }
 
 }  // namespace bg::engine

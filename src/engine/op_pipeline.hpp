@@ -2,8 +2,9 @@
 // schema::Validate for the operations of one job, from operation `skip` on, and hands them over
 // through a bounded queue, so that parsing overlaps with the backend's work on another core.
 //
-// Memory stays bounded: at most `capacity` (+ one group of 16) prepared operations are queued. Owns
-// the reader and the thread; the destructor stops and joins it. Next() is for one consumer thread.
+// Memory stays bounded: at most 2 x `capacity` (+ one group of 64) prepared operations are held:
+// the queue, and what the consumer took from it in one swap. Owns the reader and the thread; the
+// destructor stops and joins it. Next() is for one consumer thread.
 #pragma once
 
 #include <condition_variable>
@@ -54,11 +55,15 @@ class OpPipeline {
   const int64_t skip_;
   const size_t capacity_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable ready_cv_;  // queue_ not empty, or end_
+  std::condition_variable room_cv_;   // queue_ below capacity_, or stop_
   std::deque<PreparedOp> queue_;
+  bool consumer_waiting_ = false;
+  bool producer_waiting_ = false;
   bool end_ = false;  // the reader is done: queue_ holds the rest, then status_
   bool stop_ = false;
   Status status_;
+  std::deque<PreparedOp> taken_;  // the consumer's: swapped out of queue_ (no lock needed)
   std::thread thread_;
 };
 
