@@ -13,8 +13,9 @@
 // document). Operations not executed because of the cancel are the only ones without an <rval>
 // (as the real service did).
 //
-// Parsing runs ahead on the OpPipeline's thread, outside any transaction; the Txn (which holds
-// the Db mutex) covers only the backend's work, the results appends and the checkpoint.
+// Parsing runs ahead on the OpPipeline's thread, outside any transaction, and the results' XML
+// is written behind on the background writer's; the Txn (which holds the Db mutex) covers the
+// backend's work, the results appends (Sync() waits for the writer) and the checkpoint.
 #include "engine/executor.hpp"
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "common/clock.hpp"
 #include "engine/op_pipeline.hpp"
 #include "engine/scan.hpp"
+#include "results/background_writer.hpp"
 #include "results/writer.hpp"
 
 namespace bg::engine {
@@ -181,9 +183,11 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
       std::unique_ptr<OpPipeline> ops,
       OpPipeline::Start(store_->UploadPath(job_id), total, *registry, job.next_operation,
                         static_cast<size_t>(std::clamp(options_.batch_size, 64, 1024))));
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<results::ResultWriter> writer,
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<results::ResultWriter> file,
                       results::ResultWriter::Open(store_->ResultsPath(job_id), *registry,
                                                   static_cast<uint64_t>(job.results_bytes)));
+  // The XML of the results is written on a thread of its own (this one applies operations).
+  std::unique_ptr<results::ResultWriter> writer = results::WriteInBackground(std::move(file));
   store::Checkpoint cp = CheckpointOf(job);
   backend::ExecContext ctx;
   ctx.job_id = job_id;
@@ -268,11 +272,11 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
         }
       }
       result.index = op.index;
-      BG_RETURN_IF_ERROR(writer->Append(result));
+      if (result.errors.empty()) ++cp.progress.num_operations_succeeded;
+      BG_RETURN_IF_ERROR(writer->Append(std::move(result)));
       ++counters_.operations;
       ++cp.next_operation;
       ++cp.progress.num_operations_executed;
-      if (result.errors.empty()) ++cp.progress.num_operations_succeeded;
       ++cp.progress.num_results_written;
       cp.input_offset = static_cast<int64_t>(current->end_offset);
       current.reset();

@@ -5,7 +5,8 @@
 // BatchJobProcessingError.FILE_FORMAT_ERROR whose trigger/errorString say where and what.
 // Phase 2 streams the operations from the checkpoint: a reader thread parses and validates them
 // (OpReader + schema/validator) into a small bounded queue while the executor thread applies
-// them through the Backend and appends each MutateResult (results/writer). A batch ends after
+// them through the Backend and hands each MutateResult to a third thread that writes its XML
+// (results/background_writer, in order). A batch ends after
 // `batch_size` operations or `max_batch_ms`; then the results file is fsynced and the backend's
 // mutations plus the new checkpoint (and live progressStats) commit in one SQLite transaction:
 // after kill -9 the job resumes at the checkpoint, no operation applies twice and the results

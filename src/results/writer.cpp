@@ -125,6 +125,7 @@ class FileResultWriter final : public ResultWriter {
     sink_.set_discard(false);
   }
 
+  using ResultWriter::Append;
   Status Append(const model::MutateResult& r) override {
     if (finished_) return FailedPrecondition("results file already finished");
     WriteMutateResult(registry_, r, w_);

@@ -37,6 +37,10 @@ class ResultWriter {
   virtual ~ResultWriter() = default;
 
   virtual Status Append(const model::MutateResult& r) = 0;
+  // The same, for a result the caller is done with (a writer that keeps it can move it).
+  virtual Status Append(model::MutateResult&& r) {
+    return Append(static_cast<const model::MutateResult&>(r));
+  }
   // Flushes and fsyncs; returns the durable size.
   virtual Result<uint64_t> Sync() = 0;
   // Writes </mutateResponse>, fsyncs, returns the final size.
