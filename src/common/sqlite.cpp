@@ -97,6 +97,11 @@ bool Stmt::IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE
 // --- Db ---
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
+  // Before SQLite initializes (its first use): no memory statistics, which SQLite keeps behind
+  // one process-wide mutex taken on every allocation, so that the I/O threads' read connections
+  // and the executor's do not contend for it (perf: the most waited-on futex under `get` load).
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;  // SQLITE_MISUSE when something initialized SQLite first: harmless
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,
@@ -208,6 +213,7 @@ Status Txn::Commit() {
   }
   hooks_.clear();
   if (s.ok()) s = db_.Exec("COMMIT");
+  if (s.ok()) db_.commit_epoch_.fetch_add(1, std::memory_order_release);
   if (!s.ok()) {
     // A failed COMMIT (e.g. SQLITE_BUSY) leaves the transaction open: roll it back.
     (void)db_.Exec("ROLLBACK");

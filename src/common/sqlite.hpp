@@ -13,6 +13,7 @@
 // text are kept, for at most kMaxCachedSql texts.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -76,6 +77,10 @@ class Db {
 
   sqlite3* raw() { return db_; }
   std::mutex& mutex() { return mu_; }
+  // Transactions committed on this connection so far (a Txn's successful Commit() adds one,
+  // after COMMIT returned). What was read from any connection before the count moved may be
+  // stale; what was read after is not (JobStore's memo of polled jobs relies on this).
+  uint64_t commit_epoch() const { return commit_epoch_.load(std::memory_order_acquire); }
 
   // Only inside a Txn (or during single-threaded setup).
   Status Exec(std::string_view sql);
@@ -85,12 +90,14 @@ class Db {
 
  private:
   friend class Stmt;
+  friend class Txn;
   static constexpr size_t kMaxCachedSql = 256;
   static constexpr size_t kMaxIdlePerSql = 4;
   explicit Db(sqlite3* db) : db_(db) {}
   void ReturnToCache(sqlite3_stmt* s, std::vector<sqlite3_stmt*>* slot);
   sqlite3* db_;
   std::mutex mu_;
+  std::atomic<uint64_t> commit_epoch_{0};
   std::mutex cache_mu_;  // the cache alone (a Stmt may die after its Txn)
   struct SqlHash {
     using is_transparent = void;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <filesystem>
 #include <system_error>
+#include <unordered_map>
 
 #include "common/clock.hpp"
 #include "common/signed_url.hpp"
@@ -57,9 +58,29 @@ Status SetStatus(sqlite::Db& db, int64_t job_id, model::JobStatus status) {
 
 }  // namespace
 
+namespace {
+
+// GetJob's memo, one per thread (the I/O threads poll without sharing a lock): a job as it was
+// read while the write connection's commit_epoch() had the value kept with it. A commit on that
+// connection (every write to the jobs table is one) makes every entry older than it stale, so
+// a poll never reports a state older than the last commit before it. Bounded: cleared when full.
+struct MemoJob {
+  uint64_t store = 0;  // JobStore::serial_: entries of a destroyed store never match
+  uint64_t epoch = 0;
+  model::BatchJob job;
+};
+constexpr size_t kMaxMemoJobs = 1024;
+thread_local std::unordered_map<int64_t, MemoJob> memo_jobs;
+std::atomic<uint64_t> next_store_serial{1};
+
+}  // namespace
+
 JobStore::JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db,
                    std::vector<std::unique_ptr<sqlite::Db>> readers)
-    : options_(std::move(options)), db_(std::move(db)), readers_(std::move(readers)) {}
+    : options_(std::move(options)),
+      db_(std::move(db)),
+      readers_(std::move(readers)),
+      serial_(next_store_serial.fetch_add(1, std::memory_order_relaxed)) {}
 
 sqlite::Db& JobStore::Reader() {
   return *readers_[next_reader_.fetch_add(1, std::memory_order_relaxed) % readers_.size()];
@@ -139,12 +160,20 @@ Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& cus
 
 Result<model::BatchJob> JobStore::GetJob(const std::string& customer_id, int64_t job_id) {
   const std::string customer = NormalizeCustomerId(customer_id);
-  model::BatchJob job;
-  {
-    sqlite::Db& reader = Reader();
-    std::lock_guard<std::mutex> lock(reader.mutex());
-    BG_ASSIGN_OR_RETURN(job, LoadJob(reader, job_id));
+  // Read before the row: a commit after this point moves the epoch past the memo's.
+  const uint64_t epoch = db_->commit_epoch();
+  auto it = memo_jobs.find(job_id);
+  if (it == memo_jobs.end() || it->second.store != serial_ || it->second.epoch != epoch) {
+    model::BatchJob job;
+    {
+      sqlite::Db& reader = Reader();
+      std::lock_guard<std::mutex> lock(reader.mutex());
+      BG_ASSIGN_OR_RETURN(job, LoadJob(reader, job_id));
+    }
+    if (memo_jobs.size() >= kMaxMemoJobs) memo_jobs.clear();
+    it = memo_jobs.insert_or_assign(job_id, MemoJob{serial_, epoch, std::move(job)}).first;
   }
+  const model::BatchJob& job = it->second.job;
   // Another customer's job answers exactly like a missing one.
   if (customer.empty() || job.customer_id != customer) return JobNotFound(job_id);
   return job;

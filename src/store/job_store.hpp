@@ -10,7 +10,10 @@
 // the one write connection (db()); the lookups that serve polling (GetJob, ListJobs) run on a
 // small pool of read connections instead, so that they never wait for an executor batch holding
 // the write connection (WAL: a reader sees every committed transaction, from a consistent
-// snapshot). Methods taking a Txn& run inside the caller's transaction (the executor's batch).
+// snapshot). GetJob answers repeated polls of a job from a per-thread memo until the next commit
+// on the write connection (sqlite::Db::commit_epoch), which assumes what holds for a data dir:
+// this JobStore is the only writer of its jobs table. Methods taking a Txn& run inside the caller's
+// transaction (the executor's batch).
 #pragma once
 
 #include <atomic>
@@ -173,6 +176,7 @@ class JobStore {
   std::unique_ptr<sqlite::Db> db_;
   std::vector<std::unique_ptr<sqlite::Db>> readers_;  // query_only connections
   std::atomic<size_t> next_reader_{0};
+  const uint64_t serial_;  // unique per JobStore in the process (GetJob's per-thread memo)
 };
 
 }  // namespace bg::store

@@ -314,5 +314,50 @@ TEST_F(JobStoreTest, ConcurrentCreatesNeverCollide) {
   EXPECT_EQ(all.size(), 80u);
 }
 
+// GetJob answers repeated polls from a per-thread memo: every committed change must show at the
+// next poll, a rolled-back one never, and two stores in one process never answer for each other.
+TEST_F(JobStoreTest, PollingSeesEveryCommitAndNothingElse) {
+  model::BatchJob j = NewJob();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(store_->GetJob("1234567890", j.id)->upload_total, std::nullopt);
+  ASSERT_TRUE(store_->CommitUpload(j.id, 1000, 1000).ok());
+  EXPECT_EQ(store_->GetJob("1234567890", j.id)->status, JobStatus::kActive);
+  Checkpoint cp;
+  cp.input_offset = 100;
+  for (int64_t n = 1; n <= 5; ++n) {
+    cp.next_operation = n;
+    cp.progress = {n, n, 10, n};
+    sqlite::Txn txn(store_->db());
+    ASSERT_TRUE(store_->SaveCheckpoint(txn, j.id, cp).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+    EXPECT_EQ(store_->GetJob("1234567890", j.id)->progress.num_operations_executed, n);
+  }
+  {
+    sqlite::Txn txn(store_->db());
+    Checkpoint other = cp;
+    other.progress.num_operations_executed = 99;
+    ASSERT_TRUE(store_->SaveCheckpoint(txn, j.id, other).ok());
+  }  // rolled back
+  EXPECT_EQ(store_->GetJob("1234567890", j.id)->progress.num_operations_executed, 5);
+  // Polled from another thread (its own memo) the job is the same.
+  std::thread([&] {
+    EXPECT_EQ(store_->GetJob("1234567890", j.id)->progress.num_operations_executed, 5);
+    EXPECT_FALSE(store_->GetJob("999", j.id).ok());  // still another customer's job
+  }).join();
+  EXPECT_EQ(store_->GetJob("999", j.id).status().code(), StatusCode::kNotFound);
+
+  // A second store (another data dir) hands out the same first id: its jobs are its own.
+  StoreOptions o;
+  o.data_dir = root_ + "/other";
+  auto second = JobStore::Open(o);
+  ASSERT_TRUE(second.ok());
+  auto theirs = (*second)->CreateJobs("555", "v201702", 1, kNow);
+  ASSERT_TRUE(theirs.ok());
+  ASSERT_EQ(theirs->at(0).id, j.id);
+  EXPECT_EQ((*second)->GetJob("555", j.id)->status, JobStatus::kAwaitingFile);
+  EXPECT_EQ(store_->GetJob("1234567890", j.id)->status, JobStatus::kActive);
+  EXPECT_FALSE((*second)->GetJob("1234567890", j.id).ok());
+}
+
 }  // namespace
 }  // namespace bg::store
