@@ -249,39 +249,37 @@ std::string RedactSecrets(std::string_view text) {
   if (!MayHoldSecret(text)) return std::string(text);
   std::string out;
   out.reserve(text.size());
+  size_t copied = 0;  // text[copied, ...) is not in `out` yet
   size_t i = 0;
-  while (i < text.size()) {
-    bool replaced = false;
-    if (StartsName(text, i)) {
+  // Only an '=' (after a secret parameter's name) or a 'b' (of "bearer ") can start a secret.
+  for (size_t p = text.find_first_of("=bB", i); p != std::string_view::npos;
+       p = text.find_first_of("=bB", i)) {
+    i = p + 1;
+    size_t keep = 0, end = 0;  // on a match: text[p', keep) stays, text[keep, end) is redacted
+    if (text[p] == '=') {
       for (std::string_view k : kSecretParams) {
-        if (text.substr(i, k.size()) == k && i + k.size() < text.size() &&
-            text[i + k.size()] == '=') {
-          size_t end = i + k.size() + 1;
-          while (end < text.size() && !EndsValue(text[end])) ++end;
-          if (end == i + k.size() + 1) break;  // an empty value hides nothing
-          out.append(k);
-          out.push_back('=');
-          out.append(kRedacted);
-          i = end;
-          replaced = true;
-          break;
+        if (p < k.size() || text.substr(p - k.size(), k.size()) != k ||
+            !StartsName(text, p - k.size())) {
+          continue;
         }
+        end = p + 1;
+        while (end < text.size() && !EndsValue(text[end])) ++end;
+        if (end > p + 1) keep = p + 1;  // an empty value hides nothing
+        break;
       }
-      if (!replaced && StartsWithNoCase(text, i, "bearer ")) {
-        size_t start = i + 7;
-        while (start < text.size() && text[start] == ' ') ++start;
-        size_t end = start;
-        while (end < text.size() && !EndsValue(text[end]) && text[end] != ',') ++end;
-        if (end > start) {
-          out.append(text.substr(i, 7));
-          out.append(kRedacted);
-          i = end;
-          replaced = true;
-        }
-      }
+    } else if (StartsName(text, p) && StartsWithNoCase(text, p, "bearer ")) {
+      size_t start = p + 7;
+      while (start < text.size() && text[start] == ' ') ++start;
+      end = start;
+      while (end < text.size() && !EndsValue(text[end]) && text[end] != ',') ++end;
+      if (end > start) keep = p + 7;
     }
-    if (!replaced) out.push_back(text[i++]);
+    if (keep == 0) continue;
+    out.append(text.substr(copied, keep - copied));
+    out.append(kRedacted);
+    copied = i = end;
   }
+  out.append(text.substr(copied));
   return out;
 }
 

@@ -166,6 +166,11 @@ TEST(LoggingTest, RedactsSecretsAnywhereInText) {
   EXPECT_EQ(RedactSecrets("authorization: bearer abc"), "authorization: bearer REDACTED");
   EXPECT_EQ(RedactSecrets("design=1 signature=2 mysig=3"), "design=1 signature=2 mysig=3");
   EXPECT_EQ(RedactSecrets("sig="), "sig=");
+  EXPECT_EQ(RedactSecrets("sig=&sig=x&upload_id=y\"z"), "sig=&sig=REDACTED&upload_id=REDACTED\"z");
+  EXPECT_EQ(RedactSecrets("a=1 Bearer   tok=x,y bearer"), "a=1 Bearer REDACTED,y bearer");
+  EXPECT_EQ(RedactSecrets("abearer x b=sig=1 =sig"), "abearer x b=sig=1 =sig");
+  EXPECT_EQ(RedactSecrets("request_id=ab target=/u?sig=s1#f remote=x"),
+            "request_id=ab target=/u?sig=REDACTED#f remote=x");
 }
 
 TEST(LoggingTest, JsonEscapeAlwaysYieldsValidJson) {
