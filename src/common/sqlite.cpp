@@ -203,6 +203,13 @@ Txn::~Txn() {
   if (!done_) (void)db_.Exec("ROLLBACK");
 }
 
+void Txn::Rollback() {
+  if (!done_) (void)db_.Exec("ROLLBACK");
+  done_ = true;
+  hooks_.clear();
+  if (lock_.owns_lock()) lock_.unlock();
+}
+
 Status Txn::Commit() {
   if (done_)
     return begin_status_.ok() ? FailedPrecondition("transaction already finished") : begin_status_;

@@ -126,6 +126,9 @@ class Txn {
   uint64_t serial() const { return serial_; }
   void BeforeCommit(std::function<Status()> hook) { hooks_.push_back(std::move(hook)); }
   Status Commit();
+  // Rolls back now, as the destructor would, and releases the Db mutex: the thread may open
+  // another Txn on the same Db afterwards.
+  void Rollback();
 
  private:
   Db& db_;

@@ -19,7 +19,9 @@
 #include "engine/executor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <optional>
 #include <random>
 
@@ -165,9 +167,16 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
   }
   const auto total = static_cast<uint64_t>(*job.upload_total);
 
-  // Phase 1: the whole document must be well-formed before anything executes (a wrongly typed
-  // operation is not a document error: it becomes that operation's result).
-  if (job.next_operation == 0 && job.results_bytes == 0) {
+  // Phase 1, the well-formedness scan of a fresh job. From concurrent_scan_bytes on it runs on a
+  // thread of its own beside phase 2: operations are applied speculatively in the job's first
+  // transaction, which cannot commit before the scan has passed (a broken document executes
+  // nothing: that transaction rolls back). So that the wait is spent working, the first batch
+  // does not end on batch_size or max_batch_ms until the scan is done.
+  std::atomic<bool> scanned{true};
+  std::future<Result<std::optional<DocumentError>>> scan;
+  const bool fresh = job.next_operation == 0 && job.results_bytes == 0;
+  if (fresh && total < options_.concurrent_scan_bytes) {
+    // Small: scanning costs less than starting a thread; batches keep their exact bounds.
     BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad,
                         ScanDocument(store_->UploadPath(job_id), total));
     if (bad) {
@@ -176,7 +185,19 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
       ++counters_.jobs_finished;
       return Status::Ok();
     }
+  } else if (fresh) {
+    scanned.store(false);
+    scan = std::async(std::launch::async, [&scanned, path = store_->UploadPath(job_id), total] {
+      Result<std::optional<DocumentError>> r = ScanDocument(path, total);
+      scanned.store(true, std::memory_order_release);
+      return r;
+    });
   }
+  // The scan's verdict (waiting for it once); nullopt when the document is well-formed.
+  auto scan_verdict = [&]() -> Result<std::optional<DocumentError>> {
+    if (!scan.valid()) return std::optional<DocumentError>();
+    return scan.get();
+  };
 
   // Phase 2: execute from the checkpoint.
   BG_ASSIGN_OR_RETURN(
@@ -188,6 +209,23 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
                                                   static_cast<uint64_t>(job.results_bytes)));
   // The XML of the results is written on a thread of its own (this one applies operations).
   std::unique_ptr<results::ResultWriter> writer = results::WriteInBackground(std::move(file));
+  // A broken document (no transaction open): the job ends CANCELED with empty results.
+  auto malformed = [&](const DocumentError& bad) -> Status {
+    ops.reset();
+    writer.reset();  // Finish() opens the file anew, truncated to nothing
+    BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
+                              nullptr, FileFormatError(bad)));
+    ++counters_.jobs_finished;
+    return Status::Ok();
+  };
+  // Before a batch commits: the scan must have passed.
+  auto before_commit = [&](sqlite::Txn& txn) -> Result<bool> {
+    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, scan_verdict());
+    if (!bad) return true;
+    txn.Rollback();
+    BG_RETURN_IF_ERROR(malformed(*bad));
+    return false;
+  };
   store::Checkpoint cp = CheckpointOf(job);
   backend::ExecContext ctx;
   ctx.job_id = job_id;
@@ -207,6 +245,9 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
     BG_ASSIGN_OR_RETURN(BatchJob now, store_->GetJobInternal(job_id));
     if (model::IsTerminal(now.status)) return Status::Ok();
     if (now.status == JobStatus::kCanceling) {
+      // A broken document ends with FILE_FORMAT_ERROR even when canceled.
+      BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, scan_verdict());
+      if (bad) return malformed(*bad);
       ops.reset();  // stop reading ahead
       BG_ASSIGN_OR_RETURN(std::optional<ApiError> not_executed,
                           NotExecuted(store_, job, cp.next_operation));
@@ -226,9 +267,16 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
     const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.max_batch_ms);
     sqlite::Txn txn(store_->db());
     BG_RETURN_IF_ERROR(txn.status());
-    for (int n = 0; n < options_.batch_size; ++n) {
+    for (int n = 0; n < options_.batch_size || !scanned.load(std::memory_order_acquire); ++n) {
       if (!current) {
-        BG_ASSIGN_OR_RETURN(current, ops->Next());
+        Result<std::optional<PreparedOp>> next = ops->Next();
+        if (!next.ok()) {
+          // The reader can meet a broken spot before the scan reports it.
+          BG_ASSIGN_OR_RETURN(bool passed, before_commit(txn));
+          if (!passed) return Status::Ok();
+          return next.status();
+        }
+        current = std::move(next).value();
         if (!current) {
           end = true;
           break;
@@ -281,9 +329,13 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
       cp.input_offset = static_cast<int64_t>(current->end_offset);
       current.reset();
       if (poke_epoch_.load(std::memory_order_relaxed) != epoch) break;  // e.g. a cancel
-      if (SteadyClock::now() >= deadline) break;                        // live progress
+      if (SteadyClock::now() >= deadline && scanned.load(std::memory_order_acquire)) {
+        break;  // live progress
+      }
     }
     ctx.uploaded = nullptr;
+    BG_ASSIGN_OR_RETURN(bool passed, before_commit(txn));
+    if (!passed) return Status::Ok();
     ++counters_.batches;
     if (end) {
       cp.progress.estimated_percent_executed = 100;

@@ -2,7 +2,11 @@
 //
 // Phase 1 scans the whole upload for well-formedness only (ScanDocument: no typed trees); a
 // malformed document ends the job CANCELED with one processing error
-// BatchJobProcessingError.FILE_FORMAT_ERROR whose trigger/errorString say where and what.
+// BatchJobProcessingError.FILE_FORMAT_ERROR whose trigger/errorString say where and what, and
+// nothing executed. For an upload of concurrent_scan_bytes or more the scan runs on a thread of
+// its own while the first batch executes speculatively: that batch cannot commit before the scan
+// has passed (a broken document rolls it back), and it lasts until the scan is done (the job's
+// first checkpoint and progressStats come then), so the wait is spent working.
 // Phase 2 streams the operations from the checkpoint: a reader thread parses and validates them
 // (OpReader + schema/validator) into a small bounded queue while the executor thread applies
 // them through the Backend and hands each MutateResult to a third thread that writes its XML
@@ -60,6 +64,9 @@ struct ExecutorOptions {
   int retry_limit = 5;
   int retry_base_ms = 100;
   int retry_max_ms = 10000;
+  // Uploads of at least this many bytes are scanned for well-formedness beside the execution
+  // of their first batch instead of before it (see "Phase 1" above); smaller ones first.
+  uint64_t concurrent_scan_bytes = 4 << 20;
   // Receives one line per retry / give-up (the app logs them at warn); may be empty.
   std::function<void(const std::string&)> log;
 };

@@ -177,6 +177,48 @@ TEST(ExecutorTest, MalformedUploadEndsCanceledWithFileFormatError) {
   EXPECT_EQ(env.CountEntities("budget"), 0);  // nothing executed
 }
 
+// concurrent_scan_bytes = 0: the scan runs beside the first batch even for a small upload. A
+// broken document still executes nothing, wherever the break is; a sound one gives the same bytes.
+TEST(ExecutorTest, ConcurrentScanRollsBackEverythingOfABrokenDocument) {
+  std::vector<std::string> ops = MixedOperations();
+  for (int i = 0; i < 50; ++i) ops.push_back(KeywordAdd(-3, "kw" + std::to_string(i)));
+  const std::string sound = PythonUpload(ops);
+  std::string broken_end = sound;  // every operation is readable, the root never closes
+  broken_end.replace(broken_end.find("</mutate>"), 9, "</mutat>");
+  std::string broken_mid = sound;
+  broken_mid.replace(broken_mid.find("</operations>", sound.size() / 2), 13, "</operation>");
+  ExecutorOptions concurrent;
+  concurrent.batch_size = 2;
+  concurrent.concurrent_scan_bytes = 0;
+  for (const std::string* upload : {&broken_end, &broken_mid}) {
+    Env sync_env("exec_scan_sync");
+    int64_t sync_id = sync_env.JobWithUpload(*upload);
+    ASSERT_TRUE(Executor(sync_env.store.get(), sync_env.sandbox.get()).Run(sync_id).ok());
+    Env env("exec_scan_concurrent");
+    int64_t id = env.JobWithUpload(*upload);
+    ASSERT_TRUE(Executor(env.store.get(), env.sandbox.get(), concurrent).Run(id).ok());
+    model::BatchJob job = env.Job(id);
+    EXPECT_EQ(job.status, JobStatus::kCanceled);
+    ASSERT_TRUE(job.processing_error.has_value());
+    EXPECT_EQ(job.processing_error->reason, "FILE_FORMAT_ERROR");
+    EXPECT_EQ(job.processing_error->trigger, sync_env.Job(sync_id).processing_error->trigger);
+    EXPECT_EQ(job.progress.num_operations_executed, 0);
+    EXPECT_EQ(ReadAll(env.store->ResultsPath(id)), ReadAll(sync_env.store->ResultsPath(sync_id)));
+    for (const char* kind : {"budget", "campaign", "ad_group", "criterion"}) {
+      EXPECT_EQ(env.CountEntities(kind), 0) << kind;
+    }
+  }
+  Env sync_env("exec_scan_sync");
+  int64_t sync_id = sync_env.JobWithUpload(sound);
+  ASSERT_TRUE(Executor(sync_env.store.get(), sync_env.sandbox.get()).Run(sync_id).ok());
+  Env env("exec_scan_concurrent");
+  int64_t id = env.JobWithUpload(sound);
+  ASSERT_TRUE(Executor(env.store.get(), env.sandbox.get(), concurrent).Run(id).ok());
+  EXPECT_EQ(env.Job(id).status, JobStatus::kDone);
+  EXPECT_EQ(env.Job(id).progress.num_operations_executed, static_cast<int64_t>(ops.size()));
+  EXPECT_EQ(ReadAll(env.store->ResultsPath(id)), ReadAll(sync_env.store->ResultsPath(sync_id)));
+}
+
 // Sets the job CANCELING inside the executor's transaction once `after` operations have been
 // applied, as a cancel request committed between two batches would.
 class CancelingBackend : public backend::Backend {
