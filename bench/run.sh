@@ -142,7 +142,7 @@ XML
 new_upload_url() { soap "$work/create.xml" | sed -n 's:.*<uploadUrl><url>\([^<]*\)</url>.*:\1:p' | sed 's/&amp;/\&/g'; }
 
 # --- 3. upload ingest ---------------------------------------------------------------------------
-upload_rows=()
+upload_rows=(); upload_rounds=()
 for chunk in 262144 8388608; do
   ours=(); ref=(); floor=()
   mkdir -p "$work/floor"
@@ -160,6 +160,7 @@ for chunk in 262144 8388608; do
     floor+=("$(kv mb_s "$l")")
   done
   o=$(median "${ours[@]}"); n=$(median "${ref[@]}"); f=$(median "${floor[@]}")
+  upload_rounds+=("$((chunk / 1024)) KiB: batchgate ${ours[*]}, nginx ${ref[*]}, floor ${floor[*]} MB/s")
   upload_rows+=("| Upload ingest, $((chunk / 1024)) KiB chunks, $((upload_total >> 20)) MiB | $o MB/s | $n MB/s | $(ratio "$o" "$n")x nginx (goal >= 1x) |")
   upload_rows+=("| Durability floor, $((chunk / 1024)) KiB chunks (pwrite + fdatasync + SQLite commit, no HTTP) | $f MB/s | nginx $n MB/s | batchgate at $(ratio "$o" "$f")x of the floor |")
 done
@@ -220,3 +221,8 @@ for row in "${rss_rows[@]}"; do echo "$row"; done
 for row in "${upload_rows[@]}"; do echo "$row"; done
 echo "| get polling, 64 connections, $resp_bytes-byte response: requests/s | $orps | nginx static $nrps | $(ratio "$orps" "$nrps")x nginx (goal >= 0.5x) |"
 echo "| get polling, p99 latency | $op99 ms | $np99 ms | |"
+echo
+# Every round of every reference and of batchgate, so that the spread behind each median shows.
+echo "Rounds: pugixml parse ${parse_s[*]} s; op reader ${read_s[*]} s; null backend ${null_s[*]} s;" \
+  "sandbox ${run_s[*]} s; get ${ours_rps[*]} req/s against nginx ${ref_rps[*]} req/s;" \
+  "uploads ${upload_rounds[*]}."
