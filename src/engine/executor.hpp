@@ -18,9 +18,10 @@
 //
 // Cancellation: the status is re-read before every batch. A cancel request commits between two
 // batches (a batch holds the Db mutex), so it is honoured at the first batch boundary after it,
-// i.e. within batch_size operations or max_batch_ms. Poke() (the scheduler calls it when a
-// running job is notified, e.g. by a cancel) ends the batch in progress after the operation in
-// flight and cuts short a retry backoff, which is the one long wait outside a transaction.
+// i.e. within batch_size operations or max_batch_ms (in the first batch of a large upload: once
+// its scan is done). Poke() (the scheduler calls it when a running job is notified, e.g. by a
+// cancel) ends the batch in progress after the operation in flight and cuts short a retry
+// backoff, which is the one long wait outside a transaction.
 //
 // Operations a cancel leaves unexecuted have no <rval> (as the real service did); the job says
 // how many in one processingErrors entry, BatchJobProcessingError.UNKNOWN (the schema has no
