@@ -6,7 +6,8 @@
   package list is the image's by construction, and no other package list exists to drift;
 * the runtime stage installs exactly the Debian packages that hold the shared libraries the
   built binary links (readelf NEEDED -> dpkg -S), minus the ones every Debian image has, plus
-  curl and ca-certificates for the HEALTHCHECK; and each of those packages is a dependency of a
+  curl and ca-certificates for the HEALTHCHECK (a sanitizer build, which leaves jemalloc out,
+  counts it as linked); and each of those packages is a dependency of a
   -dev package in tools/dev.sh's list (so both lists name the same libraries);
 * the runtime stage is non-root, has the data volume and the config file where BATCHGATE_CONFIG
   points, copies the binary from the build stage, and its HEALTHCHECK and EXPOSE use the port of
@@ -25,6 +26,9 @@ import tomllib
 BASE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}  # in every Debian image
 HEALTHCHECK_PACKAGES = {"curl", "ca-certificates"}
 SANITIZER_LIBS = re.compile(r"^lib(a|ub|t|l|hwa)san\.so")
+# A sanitizer build leaves out jemalloc (the sanitizer owns malloc: BG_JEMALLOC is off in those
+# presets), which the Release binary the image ships links; count its library as linked.
+RELEASE_ONLY_LIBS = {"libjemalloc.so.2": "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"}
 
 failures = []
 
@@ -84,6 +88,11 @@ def needed_packages(binary):
     ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout
     paths = dict(re.findall(r"^\s*(\S+) => (\S+)", ldd, re.M))
     pkgs = {}
+    if any(SANITIZER_LIBS.match(lib) for lib in libs):
+        for lib, path in RELEASE_ONLY_LIBS.items():
+            if lib not in libs:
+                libs.append(lib)
+                paths.setdefault(lib, path)
     for lib in libs:
         if SANITIZER_LIBS.match(lib):
             continue
