@@ -172,6 +172,13 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
   // transaction, which cannot commit before the scan has passed (a broken document executes
   // nothing: that transaction rolls back). So that the wait is spent working, the first batch
   // does not end on batch_size or max_batch_ms until the scan is done.
+  // A broken document: the job ends CANCELED with empty results (no transaction open).
+  auto end_malformed = [&](const DocumentError& bad) -> Status {
+    BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
+                              nullptr, FileFormatError(bad)));
+    ++counters_.jobs_finished;
+    return Status::Ok();
+  };
   std::atomic<bool> scanned{true};
   std::future<Result<std::optional<DocumentError>>> scan;
   const bool fresh = job.next_operation == 0 && job.results_bytes == 0;
@@ -179,12 +186,7 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
     // Small: scanning costs less than starting a thread; batches keep their exact bounds.
     BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad,
                         ScanDocument(store_->UploadPath(job_id), total));
-    if (bad) {
-      BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
-                                nullptr, FileFormatError(*bad)));
-      ++counters_.jobs_finished;
-      return Status::Ok();
-    }
+    if (bad) return end_malformed(*bad);
   } else if (fresh) {
     scanned.store(false);
     scan = std::async(std::launch::async, [&scanned, path = store_->UploadPath(job_id), total] {
@@ -209,14 +211,11 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
                                                   static_cast<uint64_t>(job.results_bytes)));
   // The XML of the results is written on a thread of its own (this one applies operations).
   std::unique_ptr<results::ResultWriter> writer = results::WriteInBackground(std::move(file));
-  // A broken document (no transaction open): the job ends CANCELED with empty results.
+  // The same once phase 2 has started: its reader and writer go first.
   auto malformed = [&](const DocumentError& bad) -> Status {
     ops.reset();
     writer.reset();  // Finish() opens the file anew, truncated to nothing
-    BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
-                              nullptr, FileFormatError(bad)));
-    ++counters_.jobs_finished;
-    return Status::Ok();
+    return end_malformed(bad);
   };
   // Before a batch commits: the scan must have passed.
   auto before_commit = [&](sqlite::Txn& txn) -> Result<bool> {

@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 
-#include <algorithm>
-
 #include "schema/validator.hpp"
 
 namespace bg::engine {
@@ -12,22 +10,17 @@ Result<std::unique_ptr<OpPipeline>> OpPipeline::Start(const std::string& path, u
                                                       const schema::Registry& registry,
                                                       int64_t skip, size_t capacity) {
   BG_ASSIGN_OR_RETURN(std::unique_ptr<OpReader> reader, OpReader::Open(path, length, registry));
-  std::unique_ptr<OpPipeline> p(
-      new OpPipeline(std::move(reader), registry, skip, std::max<size_t>(1, capacity)));
+  std::unique_ptr<OpPipeline> p(new OpPipeline(std::move(reader), registry, skip, capacity));
   p->thread_ = std::thread([raw = p.get()] { raw->Produce(); });
   return p;
 }
 
 OpPipeline::OpPipeline(std::unique_ptr<OpReader> reader, const schema::Registry& registry,
                        int64_t skip, size_t capacity)
-    : reader_(std::move(reader)), registry_(registry), skip_(skip), capacity_(capacity) {}
+    : reader_(std::move(reader)), registry_(registry), skip_(skip), queue_(capacity) {}
 
 OpPipeline::~OpPipeline() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  room_cv_.notify_all();
+  queue_.Cancel();  // the reader stops at its next hand-over
   if (thread_.joinable()) thread_.join();
 }
 
@@ -45,22 +38,9 @@ void OpPipeline::Produce() {
       break;
     }
   }
-  // Handed over in groups, and the consumer takes the whole queue at once: a lock round trip
-  // and at most one wake-up per group, not per operation.
-  std::vector<PreparedOp> local;
+  std::vector<PreparedOp> local;  // handed over in groups (common/handoff_queue)
   constexpr size_t kGroup = 64;
   local.reserve(kGroup);
-  auto hand_over = [&]() -> bool {
-    std::unique_lock<std::mutex> lock(mu_);
-    producer_waiting_ = true;
-    room_cv_.wait(lock, [&] { return stop_ || queue_.size() < capacity_; });
-    producer_waiting_ = false;
-    if (stop_) return false;
-    for (auto& p : local) queue_.push_back(std::move(p));
-    local.clear();
-    if (consumer_waiting_) ready_cv_.notify_one();
-    return true;
-  };
   while (status.ok()) {
     auto next = reader_->Next();
     if (!next.ok()) {
@@ -76,31 +56,22 @@ void OpPipeline::Produce() {
     p.errors = p.op.parse_errors.empty() ? schema::Validate(registry_, p.op)
                                          : std::move(p.op.parse_errors);
     local.push_back(std::move(p));
-    if (local.size() >= kGroup && !hand_over()) return;
+    if (local.size() >= kGroup && !queue_.Put(&local)) return;
   }
-  if (!local.empty() && !hand_over()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  end_ = true;
+  if (!local.empty() && !queue_.Put(&local)) return;
   status_ = status;
-  ready_cv_.notify_one();
+  queue_.Close();
 }
 
 Result<std::optional<PreparedOp>> OpPipeline::Next() {
-  if (taken_.empty()) {
-    std::unique_lock<std::mutex> lock(mu_);
-    consumer_waiting_ = true;
-    ready_cv_.wait(lock, [&] { return !queue_.empty() || end_; });
-    consumer_waiting_ = false;
-    if (queue_.empty()) {
+  if (next_ == taken_.size()) {
+    next_ = 0;
+    if (!queue_.Take(&taken_)) {
       if (!status_.ok()) return status_;
       return std::optional<PreparedOp>();
     }
-    taken_.swap(queue_);
-    if (producer_waiting_) room_cv_.notify_one();
   }
-  std::optional<PreparedOp> out(std::move(taken_.front()));
-  taken_.pop_front();
-  return out;
+  return std::optional<PreparedOp>(std::move(taken_[next_++]));
 }
 
 }  // namespace bg::engine

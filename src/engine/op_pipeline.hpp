@@ -3,20 +3,18 @@
 // through a bounded queue, so that parsing overlaps with the backend's work on another core.
 //
 // Memory stays bounded: at most 2 x `capacity` (+ one group of 64) prepared operations are held:
-// the queue, and what the consumer took from it in one swap. Owns the reader and the thread; the
-// destructor stops and joins it. Next() is for one consumer thread.
+// the queue (common/handoff_queue), and what the consumer took from it in one swap. Owns the reader
+// and the thread; the destructor stops and joins it. Next() is for one consumer thread.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "common/api_error.hpp"
+#include "common/handoff_queue.hpp"
 #include "common/status.hpp"
 #include "engine/op_reader.hpp"
 #include "model/operation.hpp"
@@ -53,17 +51,10 @@ class OpPipeline {
   std::unique_ptr<OpReader> reader_;
   const schema::Registry& registry_;
   const int64_t skip_;
-  const size_t capacity_;
-  std::mutex mu_;
-  std::condition_variable ready_cv_;  // queue_ not empty, or end_
-  std::condition_variable room_cv_;   // queue_ below capacity_, or stop_
-  std::deque<PreparedOp> queue_;
-  bool consumer_waiting_ = false;
-  bool producer_waiting_ = false;
-  bool end_ = false;  // the reader is done: queue_ holds the rest, then status_
-  bool stop_ = false;
-  Status status_;
-  std::deque<PreparedOp> taken_;  // the consumer's: swapped out of queue_ (no lock needed)
+  HandoffQueue<PreparedOp> queue_;
+  Status status_;  // the reader's end: written before queue_.Close(), read after Take() fails
+  std::vector<PreparedOp> taken_;  // the consumer's last Take(), handed out from taken_[next_]
+  size_t next_ = 0;
   std::thread thread_;
 };
 
