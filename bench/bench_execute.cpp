@@ -10,6 +10,10 @@
 //       Executor::Run to DONE: prints ops, seconds, ops/s and the peak RSS of the process.
 //       --null replaces the sandbox by a backend that echoes each operand as its result without
 //       touching SQLite: the engine's own cost (scan, parse, validate, results, checkpoints).
+//   bench_execute floor --ops N [--batch N]
+//       what one SQLite row per operation costs by itself: N inserts of a 100-byte blob into a
+//       table with nothing but an integer key, committed every `batch` rows (the executor's
+//       batch size) through the same Db (WAL, synchronous=FULL); no XML, no results.
 // Output: one line of key=value pairs (bench/run.sh turns them into the table).
 #include <sys/resource.h>
 #include <unistd.h>
@@ -26,6 +30,7 @@
 
 #include "backend/backend.hpp"
 #include "common/clock.hpp"
+#include "common/sqlite.hpp"
 #include "engine/executor.hpp"
 #include "engine/op_reader.hpp"
 #include "schema/registry.hpp"
@@ -223,6 +228,44 @@ int Run(const std::string& path, int batch, bool null_backend) {
   return ok == ops ? 0 : 2;
 }
 
+int Floor(uint64_t ops, int batch) {
+  std::string dir = std::filesystem::temp_directory_path() / "bg_bench_XXXXXX";
+  if (mkdtemp(dir.data()) == nullptr) return std::perror("mkdtemp"), 1;
+  auto fail = [&](const bg::Status& s) {
+    std::fprintf(stderr, "floor: %s\n", s.ToString().c_str());
+    return 1;
+  };
+  double secs = 0;
+  {
+    auto db = bg::sqlite::Db::Open(dir + "/floor.db");
+    if (!db.ok()) return fail(db.status());
+    if (auto s = (*db)->Exec("CREATE TABLE rows(id INTEGER PRIMARY KEY, node BLOB NOT NULL)");
+        !s.ok()) {
+      return fail(s);
+    }
+    const std::string blob(100, 'x');
+    if (batch <= 0) batch = bg::engine::ExecutorOptions().batch_size;
+    auto t0 = Clock::now();
+    for (uint64_t done = 0; done < ops;) {
+      bg::sqlite::Txn txn(**db);
+      if (!txn.status().ok()) return fail(txn.status());
+      for (int i = 0; i < batch && done < ops; ++i, ++done) {
+        auto st = (*db)->Prepare("INSERT INTO rows(id, node) VALUES(?, ?)");
+        if (!st.ok()) return fail(st.status());
+        st->Bind(1, static_cast<int64_t>(done + 1)).BindBlob(2, blob);
+        if (auto s = st->Run(); !s.ok()) return fail(s);
+      }
+      if (auto s = txn.Commit(); !s.ok()) return fail(s);
+    }
+    secs = Seconds(t0);
+  }
+  std::printf("floor_s=%.3f ops=%llu us_per_row=%.2f\n", secs,
+              static_cast<unsigned long long>(ops), secs * 1e6 / static_cast<double>(ops));
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -240,6 +283,11 @@ int main(int argc, char** argv) {
     bool null_backend = std::find(a.begin(), a.end(), "--null") != a.end();
     return Run(a[1], static_cast<int>(flag("--batch", 0)), null_backend);
   }
-  std::fprintf(stderr, "usage: bench_execute gen FILE --ops N|--bytes B | parse FILE | run FILE\n");
+  if (a.size() >= 1 && a[0] == "floor") {
+    return Floor(flag("--ops", 1000000), static_cast<int>(flag("--batch", 0)));
+  }
+  std::fprintf(stderr,
+               "usage: bench_execute gen FILE --ops N|--bytes B | parse FILE | read FILE |"
+               " run FILE [--batch N] [--null] | floor --ops N [--batch N]\n");
   return 64;
 }

@@ -63,17 +63,18 @@ ratio() { python3 -c "import sys; print(f'{float(sys.argv[1])/float(sys.argv[2])
 log "1. execution: generating $exec_ops operations"
 "$bx" gen "$work/exec.xml" --ops "$exec_ops" >&2
 exec_bytes=$(stat -c %s "$work/exec.xml")
-parse_s=(); read_s=(); null_s=(); run_s=(); run_line=""
+parse_s=(); read_s=(); null_s=(); floor_s=(); run_s=(); run_line=""
 for r in $(seq "$rounds"); do
   log "   round $r: pugixml"; l=$("$bx" parse "$work/exec.xml"); parse_s+=("$(kv parse_s "$l")")
   log "   round $r: op reader"; l=$("$bx" read "$work/exec.xml"); read_s+=("$(kv read_s "$l")")
   log "   round $r: executor, null backend"; l=$("$bx" run "$work/exec.xml" --null)
   null_s+=("$(kv run_s "$l")")
+  log "   round $r: SQLite floor"; l=$("$bx" floor --ops "$exec_ops"); floor_s+=("$(kv floor_s "$l")")
   log "   round $r: executor, sandbox"; run_line=$("$bx" run "$work/exec.xml"); log "   $run_line"
   run_s+=("$(kv run_s "$run_line")")
 done
 p=$(median "${parse_s[@]}"); rd=$(median "${read_s[@]}"); nl=$(median "${null_s[@]}")
-ex=$(median "${run_s[@]}")
+fl=$(median "${floor_s[@]}"); ex=$(median "${run_s[@]}")
 ops=$(kv ops "$run_line")
 
 # --- 2. peak RSS against upload size ------------------------------------------------------------
@@ -217,6 +218,7 @@ echo "|---|---|---|---|"
 echo "| Execution, $ops ops ($((exec_bytes / 1000000)) MB), final chunk to DONE (sandbox) | $ex s ($(python3 -c "print(f'{$ops/$ex:.0f}')") ops/s) | pugixml parse $p s | $(ratio "$ex" "$p")x parse (goal <= 3x) |"
 echo "| Execution, same job, null backend (engine only) | $nl s | pugixml parse $p s | $(ratio "$nl" "$p")x parse |"
 echo "| Op reader alone (parse + typing), same bytes | $rd s | pugixml parse $p s | $(ratio "$rd" "$p")x parse |"
+echo "| SQLite floor: $exec_ops minimal rows (integer key + 100-byte blob), the executor's transactions, no XML | $fl s | pugixml parse $p s | $(ratio "$fl" "$p")x parse |"
 for row in "${rss_rows[@]}"; do echo "$row"; done
 for row in "${upload_rows[@]}"; do echo "$row"; done
 echo "| get polling, 64 connections, $resp_bytes-byte response: requests/s | $orps | nginx static $nrps | $(ratio "$orps" "$nrps")x nginx (goal >= 0.5x) |"
@@ -224,5 +226,6 @@ echo "| get polling, p99 latency | $op99 ms | $np99 ms | |"
 echo
 # Every round of every reference and of batchgate, so that the spread behind each median shows.
 echo "Rounds: pugixml parse ${parse_s[*]} s; op reader ${read_s[*]} s; null backend ${null_s[*]} s;" \
+  "SQLite floor ${floor_s[*]} s;" \
   "sandbox ${run_s[*]} s; get ${ours_rps[*]} req/s against nginx ${ref_rps[*]} req/s;" \
   "uploads ${upload_rounds[*]}."
