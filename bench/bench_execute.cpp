@@ -259,8 +259,8 @@ int Floor(uint64_t ops, int batch) {
     }
     secs = Seconds(t0);
   }
-  std::printf("floor_s=%.3f ops=%llu us_per_row=%.2f\n", secs,
-              static_cast<unsigned long long>(ops), secs * 1e6 / static_cast<double>(ops));
+  std::printf("floor_s=%.3f ops=%llu us_per_row=%.2f\n", secs, static_cast<unsigned long long>(ops),
+              secs * 1e6 / static_cast<double>(ops));
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return 0;

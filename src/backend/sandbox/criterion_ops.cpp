@@ -128,10 +128,10 @@ Result<model::Node> Add(OpCtx& c) {
     n.Set("approvalStatus", keyword ? "PENDING_REVIEW" : "APPROVED");
     FillCpcBidSource(n.Child("biddingStrategyConfiguration"), "CRITERION");
   }
-  Entity e = ToEntity(ad_group.id, id, n);
+  Entity e = ToEntity(ad_group.id, id, std::move(n));
   BG_RETURN_IF_ERROR(c.t.Save(e));
   BG_RETURN_IF_ERROR(DefineTemp(c, Kind::kCriterion, temp, id));
-  return n;
+  return std::move(e.node);
 }
 
 Result<Entity> Existing(OpCtx& c) {

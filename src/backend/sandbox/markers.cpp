@@ -80,10 +80,17 @@ std::optional<ApiError> Scan(const schema::Registry& r, const model::Node& n,
 
 }  // namespace
 
+bool MayHoldMarker(const model::Node& n) {
+  for (const auto& f : n.fields()) {
+    if (f.child ? MayHoldMarker(*f.child) : f.text.find("++") != std::string::npos) return true;
+  }
+  return false;
+}
+
 std::optional<ApiError> FindMarker(const schema::Registry* registry, const model::Node& operand,
                                    const std::string& base_path, int attempt) {
   if (registry == nullptr) registry = schema::Registry::Get("v201702");
-  if (registry == nullptr) return std::nullopt;
+  if (registry == nullptr || !MayHoldMarker(operand)) return std::nullopt;
   return Scan(*registry, operand, base_path, attempt);
 }
 

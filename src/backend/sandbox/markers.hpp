@@ -16,6 +16,10 @@
 
 namespace bg::backend::sandbox {
 
+// Whether any text of `operand` contains "++" (no marker can apply otherwise): a cheap test
+// that FindMarker makes first, for callers that would build `base_path` only when it may be used.
+bool MayHoldMarker(const model::Node& operand);
+
 // The error of the first marker found in `operand` (depth first, field order), with fieldPath
 // `base_path` + the path of the field holding it; nullopt when none applies to `attempt`.
 std::optional<ApiError> FindMarker(const schema::Registry* registry, const model::Node& operand,

@@ -1,9 +1,10 @@
 // NodeCodec (node_codec.hpp). Two encodings are read; the compact one is written.
 #include "backend/sandbox/node_codec.hpp"
 
-#include <iterator>
+#include <algorithm>
 #include <charconv>
-#include <unordered_map>
+#include <cstdint>
+#include <iterator>
 
 namespace bg::backend::sandbox {
 namespace {
@@ -13,41 +14,169 @@ namespace {
 // list is append-only: never reorder, remove or change an entry (at most 255 entries).
 constexpr std::string_view kDictionary[] = {
     // field names
-    "id", "name", "status", "type", "text", "matchType", "adGroupId", "campaignId", "criterion",
-    "userStatus", "systemServingStatus", "approvalStatus", "biddingStrategyConfiguration",
-    "biddingStrategyType", "bids", "bid", "microAmount", "cpcBidSource", "amount", "budget",
-    "budgetId", "deliveryMethod", "isExplicitlyShared", "referenceCount", "period",
-    "advertisingChannelType", "servingStatus", "startDate", "endDate", "settings",
-    "networkSetting", "targetGoogleSearch", "targetSearchNetwork", "targetContentNetwork",
-    "targetPartnerSearchNetwork", "adServingOptimizationStatus", "labels", "ad", "url",
-    "displayUrl", "finalUrls", "finalMobileUrls", "trackingUrlTemplate", "urlCustomParameters",
-    "headlinePart1", "headlinePart2", "description", "description1", "description2", "path1",
-    "path2", "policySummary", "criterionUse", "parameters", "adGroupAdRotationMode",
-    "labelId", "feedId", "feedItemId", "attributeValues", "feedAttributeId", "stringValue",
-    "integerValue", "extensionType", "extensions", "platformName", "bidModifier",
-    "campaignCriterionStatus", "isNegative", "sharedSetId", "contentBidCriterionTypeGroup",
-    "caseValue", "partitionType", "parentCriterionId",
+    "id",
+    "name",
+    "status",
+    "type",
+    "text",
+    "matchType",
+    "adGroupId",
+    "campaignId",
+    "criterion",
+    "userStatus",
+    "systemServingStatus",
+    "approvalStatus",
+    "biddingStrategyConfiguration",
+    "biddingStrategyType",
+    "bids",
+    "bid",
+    "microAmount",
+    "cpcBidSource",
+    "amount",
+    "budget",
+    "budgetId",
+    "deliveryMethod",
+    "isExplicitlyShared",
+    "referenceCount",
+    "period",
+    "advertisingChannelType",
+    "servingStatus",
+    "startDate",
+    "endDate",
+    "settings",
+    "networkSetting",
+    "targetGoogleSearch",
+    "targetSearchNetwork",
+    "targetContentNetwork",
+    "targetPartnerSearchNetwork",
+    "adServingOptimizationStatus",
+    "labels",
+    "ad",
+    "url",
+    "displayUrl",
+    "finalUrls",
+    "finalMobileUrls",
+    "trackingUrlTemplate",
+    "urlCustomParameters",
+    "headlinePart1",
+    "headlinePart2",
+    "description",
+    "description1",
+    "description2",
+    "path1",
+    "path2",
+    "policySummary",
+    "criterionUse",
+    "parameters",
+    "adGroupAdRotationMode",
+    "labelId",
+    "feedId",
+    "feedItemId",
+    "attributeValues",
+    "feedAttributeId",
+    "stringValue",
+    "integerValue",
+    "extensionType",
+    "extensions",
+    "platformName",
+    "bidModifier",
+    "campaignCriterionStatus",
+    "isNegative",
+    "sharedSetId",
+    "contentBidCriterionTypeGroup",
+    "caseValue",
+    "partitionType",
+    "parentCriterionId",
     // values
-    "ENABLED", "PAUSED", "REMOVED", "ELIGIBLE", "PENDING_REVIEW", "APPROVED", "BROAD", "PHRASE",
-    "EXACT", "KEYWORD", "PLACEMENT", "PRODUCT_PARTITION", "MANUAL_CPC", "CRITERION",
-    "ADGROUP", "STANDARD", "ACCELERATED", "DAILY", "SEARCH", "DISPLAY", "SERVING", "NONE",
-    "true", "false", "UNKNOWN", "ROTATE_FOREVER", "OPTIMIZE", "EXPANDED_TEXT_AD", "TEXT_AD",
-    "UNIT", "SUBDIVISION",
+    "ENABLED",
+    "PAUSED",
+    "REMOVED",
+    "ELIGIBLE",
+    "PENDING_REVIEW",
+    "APPROVED",
+    "BROAD",
+    "PHRASE",
+    "EXACT",
+    "KEYWORD",
+    "PLACEMENT",
+    "PRODUCT_PARTITION",
+    "MANUAL_CPC",
+    "CRITERION",
+    "ADGROUP",
+    "STANDARD",
+    "ACCELERATED",
+    "DAILY",
+    "SEARCH",
+    "DISPLAY",
+    "SERVING",
+    "NONE",
+    "true",
+    "false",
+    "UNKNOWN",
+    "ROTATE_FOREVER",
+    "OPTIMIZE",
+    "EXPANDED_TEXT_AD",
+    "TEXT_AD",
+    "UNIT",
+    "SUBDIVISION",
     // type names
-    "BiddableAdGroupCriterion", "NegativeAdGroupCriterion", "Keyword", "Placement",
-    "ProductPartition", "CpcBid", "Money", "Budget", "Campaign", "AdGroup", "AdGroupAd",
-    "ExpandedTextAd", "TextAd", "BiddingStrategyConfiguration", "NetworkSetting",
-    "CampaignCriterion", "NegativeCampaignCriterion",
+    "BiddableAdGroupCriterion",
+    "NegativeAdGroupCriterion",
+    "Keyword",
+    "Placement",
+    "ProductPartition",
+    "CpcBid",
+    "Money",
+    "Budget",
+    "Campaign",
+    "AdGroup",
+    "AdGroupAd",
+    "ExpandedTextAd",
+    "TextAd",
+    "BiddingStrategyConfiguration",
+    "NetworkSetting",
+    "CampaignCriterion",
+    "NegativeCampaignCriterion",
 };
 static_assert(std::size(kDictionary) <= 255, "dictionary codes are one byte");
 
-const std::unordered_map<std::string_view, uint8_t>& DictionaryIndex() {
-  static const auto* index = [] {
-    auto* m = new std::unordered_map<std::string_view, uint8_t>();
-    for (size_t i = 0; i < std::size(kDictionary); ++i) m->emplace(kDictionary[i], i + 1);
-    return m;
-  }();
-  return *index;
+// The dictionary as an open-addressing table of codes (0: empty): every field name and most
+// values of every stored entity are looked up here, so no nodes, no modulo and no hashing of
+// strings longer than the longest entry (keyword texts, urls).
+class DictionaryIndex {
+ public:
+  DictionaryIndex() {
+    for (size_t i = 0; i < std::size(kDictionary); ++i) {
+      max_len_ = std::max(max_len_, kDictionary[i].size());
+      size_t h = Hash(kDictionary[i]);
+      while (slots_[h] != 0) h = (h + 1) & kMask;
+      slots_[h] = static_cast<uint8_t>(i + 1);
+    }
+  }
+  // The code of `s`, 0 when it is not in the dictionary.
+  uint8_t Find(std::string_view s) const {
+    if (s.size() > max_len_) return 0;
+    for (size_t h = Hash(s);; h = (h + 1) & kMask) {
+      uint8_t code = slots_[h];
+      if (code == 0 || kDictionary[code - 1] == s) return code;
+    }
+  }
+
+ private:
+  static constexpr size_t kSlots = 1024;  // > 4x the entries: short probe runs
+  static constexpr size_t kMask = kSlots - 1;
+  static size_t Hash(std::string_view s) {
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+    return h & kMask;
+  }
+  uint8_t slots_[kSlots] = {};
+  size_t max_len_ = 0;
+};
+
+const DictionaryIndex& Dictionary() {
+  static const DictionaryIndex index;
+  return index;
 }
 
 void PutVarint(uint64_t v, std::string* out) {
@@ -60,9 +189,8 @@ void PutVarint(uint64_t v, std::string* out) {
 
 // A string: its dictionary code, or 0 + varint length + bytes.
 void PutRef(std::string_view s, std::string* out) {
-  const auto& index = DictionaryIndex();
-  if (auto it = index.find(s); it != index.end()) {
-    out->push_back(static_cast<char>(it->second));
+  if (uint8_t code = Dictionary().Find(s)) {
+    out->push_back(static_cast<char>(code));
     return;
   }
   out->push_back('\0');

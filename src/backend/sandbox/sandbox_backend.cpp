@@ -105,15 +105,19 @@ class SandboxBackend : public Backend {
  private:
   Result<model::Node> Dispatch(sqlite::Txn& txn, const ExecContext& ctx, const model::Operation& op,
                                const model::Operation& uploaded) {
-    std::string index = "operations[" + std::to_string(op.index) + "]";
+    auto path = [&op](const char* field) {  // built only for an error
+      return "operations[" + std::to_string(op.index) + "]." + field;
+    };
     if (op.operand() == nullptr)
-      return sandbox::ApiErr("RequiredError", "REQUIRED", index + ".operand");
+      return sandbox::ApiErr("RequiredError", "REQUIRED", path("operand"));
     if (op.op_operator().empty()) {
-      return sandbox::ApiErr("RequiredError", "REQUIRED", index + ".operator");
+      return sandbox::ApiErr("RequiredError", "REQUIRED", path("operator"));
     }
-    if (auto marker =
-            sandbox::FindMarker(ctx.registry, *op.operand(), index + ".operand", ctx.attempt)) {
-      return Status(std::move(*marker));
+    if (sandbox::MayHoldMarker(*op.operand())) {
+      if (auto marker =
+              sandbox::FindMarker(ctx.registry, *op.operand(), path("operand"), ctx.attempt)) {
+        return Status(std::move(*marker));
+      }
     }
     Tables t(txn, ctx.customer_id, ctx.job_id, &cache_);
     OpCtx c{t, ctx, op, uploaded, op.op_operator(), *op.operand(), uploaded.operand()};

@@ -59,6 +59,24 @@ TEST(NodeCodecTest, CompactIsSmallForATypicalKeyword) {
   EXPECT_LT(EncodeNode(n).size(), 60u);
 }
 
+TEST(NodeCodecTest, DictionaryWordsTakeOneByteAndNearMissesRoundTrip) {
+  auto size_with = [](const char* value) {
+    Node n("Keyword");
+    n.Set("matchType", value);
+    return EncodeNode(n).size();
+  };
+  EXPECT_EQ(size_with("ENABLED"), size_with("BROAD"));  // both dictionary codes
+  EXPECT_GT(size_with("ENABLEX"), size_with("ENABLED"));
+  Node n("BiddableAdGroupCriterion");
+  for (const char* t : {"ENABLE", "ENABLEDD", "enabled", "Id", "id ", "i", "BiddingStrategyConfig",
+                        "BiddingStrategyConfigurationX", "NegativeCampaignCriterio", "\xFF"}) {
+    n.Add(t, t);  // as name and as value
+  }
+  auto back = DecodeNode(EncodeNode(n));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(Dump(*back), Dump(n));
+}
+
 TEST(NodeCodecTest, ReadsTheFirstEncoding) {
   auto n = DecodeNode("N6:Budget{T8:budgetId2:-1C6:amountN5:Money{T11:microAmount3:500}}");
   ASSERT_TRUE(n.has_value());

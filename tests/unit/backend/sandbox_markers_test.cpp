@@ -71,6 +71,18 @@ TEST(MarkerTest, FindsMarkersInNestedAndRepeatedFields) {
   EXPECT_FALSE(sandbox::FindMarker(r, Budget(-1, "++RateExceededError#1++"), "p", 1).has_value());
 }
 
+TEST(MarkerTest, MayHoldMarkerSeesPlusPlusAtAnyDepthOnly) {
+  Node ad("ExpandedTextAd");
+  ad.Add("finalUrls", "http://a.com/+x+");
+  Node n("AdGroupAd");
+  n.SetChild("ad", ad);
+  EXPECT_FALSE(sandbox::MayHoldMarker(n));
+  n.Child("ad")->Add("finalUrls", "http://b.com/++");
+  EXPECT_TRUE(sandbox::MayHoldMarker(n));
+  EXPECT_TRUE(sandbox::MayHoldMarker(Budget(-1, "a ++b")));
+  EXPECT_FALSE(sandbox::MayHoldMarker(Budget(-1, "a + +b")));
+}
+
 TEST(TransientTest, OnlyRateExceededAndTransientInternalErrors) {
   EXPECT_TRUE(IsTransientError(ApiError::Make("RateExceededError", "RATE_EXCEEDED")));
   EXPECT_TRUE(IsTransientError(ApiError::Make("InternalApiError", "TRANSIENT_ERROR")));
