@@ -127,11 +127,16 @@ class JsonFormatter : public spdlog::formatter {
   }
 };
 
-// Text lines: the usual pattern, with the message redacted first.
+// Text lines: the usual pattern, with the message redacted first (event lines come redacted
+// field by field from FormatEvent).
 class TextFormatter : public spdlog::formatter {
  public:
   TextFormatter() : pattern_("[%Y-%m-%d %H:%M:%S.%e] [%l] %v") {}
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    if (std::string_view(msg.logger_name.data(), msg.logger_name.size()) == kEventLogger) {
+      pattern_.format(msg, dest);
+      return;
+    }
     const std::string clean =
         RedactSecrets(std::string_view(msg.payload.data(), msg.payload.size()));
     spdlog::details::log_msg copy(msg);
@@ -178,18 +183,14 @@ void SetUpLogging(const std::string& level, const std::string& format) {
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
-void LogEvent(spdlog::level::level_enum level, std::string_view event,
-              std::initializer_list<LogField> fields) {
-  std::shared_ptr<spdlog::logger> logger = g_event_logger.load();
-  if (!logger) logger = spdlog::default_logger();
-  if (!logger->should_log(level)) return;
-  const bool json = g_json.load() && logger->name() == kEventLogger;
+std::string FormatEvent(bool json, std::string_view event, std::initializer_list<LogField> fields) {
   std::string line = json ? "\"msg\":\"" + JsonEscape(event) + "\"" : std::string(event);
   for (const LogField& f : fields) {
     std::string value;
     bool quoted = false;
     if (const auto* s = std::get_if<std::string_view>(&f.value)) {
-      value = RedactSecrets(*s);
+      // A field named like a secret parameter is one, whatever its text looks like.
+      value = IsSecretParam(f.key) && !s->empty() ? std::string(kRedacted) : RedactSecrets(*s);
       quoted = true;
     } else if (const auto* i = std::get_if<int64_t>(&f.value)) {
       value = std::to_string(*i);
@@ -205,7 +206,16 @@ void LogEvent(spdlog::level::level_enum level, std::string_view event,
       line += " " + std::string(f.key) + "=" + value;
     }
   }
-  logger->log(level, "{}", line);
+  return line;
+}
+
+void LogEvent(spdlog::level::level_enum level, std::string_view event,
+              std::initializer_list<LogField> fields) {
+  std::shared_ptr<spdlog::logger> logger = g_event_logger.load();
+  if (!logger) logger = spdlog::default_logger();
+  if (!logger->should_log(level)) return;
+  const bool json = g_json.load() && logger->name() == kEventLogger;
+  logger->log(level, "{}", FormatEvent(json, event, fields));
 }
 
 std::string RedactTarget(std::string_view target) {

@@ -36,6 +36,11 @@ struct LogField {
 void LogEvent(spdlog::level::level_enum level, std::string_view event,
               std::initializer_list<LogField> fields);
 
+// The text of an event line (what LogEvent logs): `event`, then " key=value" per field (text) or
+// the "msg" and one member per field (json, without the braces). String fields are redacted
+// (RedactSecrets; a field named sig, upload_id or access_token entirely) and, in JSON, escaped.
+std::string FormatEvent(bool json, std::string_view event, std::initializer_list<LogField> fields);
+
 // The target with the values of its secret query parameters (sig, upload_id, access_token)
 // replaced by "REDACTED".
 std::string RedactTarget(std::string_view target);

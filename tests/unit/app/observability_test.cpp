@@ -173,6 +173,28 @@ TEST(LoggingTest, RedactsSecretsAnywhereInText) {
             "request_id=ab target=/u?sig=REDACTED#f remote=x");
 }
 
+TEST(LoggingTest, EventLinesAreRedactedFieldByField) {
+  // The text formatter does not redact event lines again: what FormatEvent gives is the line.
+  EXPECT_EQ(FormatEvent(false, "request",
+                        {{"target", std::string_view("/u/1?sig=s1&expires=2")},
+                         {"upload_id", std::string_view("plain-looking")},
+                         {"sig", std::string_view("")},
+                         {"auth", std::string_view("Bearer ya29.x")},
+                         {"status", int64_t{308}}}),
+            "request target=/u/1?sig=REDACTED&expires=2 upload_id=REDACTED sig= auth=Bearer "
+            "REDACTED status=308");
+  std::map<std::string, std::string> fields;
+  std::string error;
+  const std::string json =
+      "{" +
+      FormatEvent(true, "request",
+                  {{"access_token", std::string_view("t\"")}, {"ms", 1.5}, {"ok", true}}) +
+      "}";
+  ASSERT_TRUE(bg::testing::ParseJsonObject(json, &fields, &error)) << error << " " << json;
+  EXPECT_EQ(fields["msg"], "request");
+  EXPECT_EQ(fields["access_token"], "REDACTED");
+}
+
 TEST(LoggingTest, JsonEscapeAlwaysYieldsValidJson) {
   const std::string nasty = std::string("q\"b\\n\n\t\x01\x7f") + "\xc3\xa9" + "\xff" + "\xe2\x82";
   const std::string line = "{\"msg\":\"" + JsonEscape(nasty) + "\"}";
