@@ -84,10 +84,10 @@ ApiError FileFormatError(const DocumentError& e) {
 // The processing error of a cancel that left operations unexecuted (executor.hpp), or nullopt
 // when every uploaded operation ran or nothing was uploaded.
 Result<std::optional<ApiError>> NotExecuted(store::JobStore* store, const BatchJob& job,
-                                             int64_t executed) {
+                                            int64_t executed) {
   if (!UploadComplete(job)) return std::optional<ApiError>();
-  Result<int64_t> total = CountOperations(store->UploadPath(job.id),
-                                          static_cast<uint64_t>(*job.upload_total));
+  Result<int64_t> total =
+      CountOperations(store->UploadPath(job.id), static_cast<uint64_t>(*job.upload_total));
   if (!total.ok()) {
     // A malformed document executes nothing and ends with FILE_FORMAT_ERROR anyway.
     if (total.status().code() == StatusCode::kInvalidArgument) return std::optional<ApiError>();
@@ -148,6 +148,243 @@ ExecutorStats Executor::stats() const {
   return s;
 }
 
+// One Run() of one runnable job: phase 1 (the scan, maybe beside phase 2), then phase 2 batch by
+// batch. Lives on the stack of Run(), which it must not outlive (the scan's thread refers to
+// scanned_); used by that one thread.
+class Executor::JobRun {
+ public:
+  JobRun(Executor& ex, BatchJob job, const schema::Registry& registry,
+         const std::atomic<bool>* stop)
+      : ex_(ex),
+        job_(std::move(job)),
+        registry_(registry),
+        stop_(stop),
+        total_(static_cast<uint64_t>(*job_.upload_total)),
+        cp_(CheckpointOf(job_)),
+        jitter_(std::random_device{}() ^ static_cast<uint64_t>(job_.id)) {
+    ctx_.job_id = job_.id;
+    ctx_.customer_id = job_.customer_id;
+    ctx_.registry = &registry_;
+  }
+  JobRun(const JobRun&) = delete;
+  JobRun& operator=(const JobRun&) = delete;
+
+  Status Execute() {
+    BG_ASSIGN_OR_RETURN(bool go_on, StartScan());
+    if (!go_on) return Status::Ok();
+    // Phase 2: execute from the checkpoint.
+    const int64_t id = job_.id;
+    BG_ASSIGN_OR_RETURN(
+        ops_,
+        OpPipeline::Start(ex_.store_->UploadPath(id), total_, registry_, job_.next_operation,
+                          static_cast<size_t>(std::clamp(ex_.options_.batch_size, 64, 1024))));
+    BG_ASSIGN_OR_RETURN(std::unique_ptr<results::ResultWriter> file,
+                        results::ResultWriter::Open(ex_.store_->ResultsPath(id), registry_,
+                                                    static_cast<uint64_t>(job_.results_bytes)));
+    // The XML of the results is written on a thread of its own (this one applies operations).
+    writer_ = results::WriteInBackground(std::move(file));
+    while (true) {
+      if (backoff_ms_ >= 0) ex_.Backoff(backoff_ms_, backoff_epoch_);  // a poke ends it
+      backoff_ms_ = -1;
+      // Between batches (never inside one: the Txn holds the Db mutex).
+      BG_ASSIGN_OR_RETURN(BatchJob now, ex_.store_->GetJobInternal(id));
+      if (model::IsTerminal(now.status)) return Status::Ok();
+      if (now.status == JobStatus::kCanceling) return Cancel();
+      if (stop_ != nullptr && stop_->load()) {
+        return Status(StatusCode::kUnavailable, "stopping: job " + std::to_string(id) +
+                                                    " stays ACTIVE at operation " +
+                                                    std::to_string(cp_.next_operation));
+      }
+      BG_ASSIGN_OR_RETURN(bool more, RunBatch());
+      if (!more) return Status::Ok();
+    }
+  }
+
+ private:
+  // Phase 1, the well-formedness scan of a fresh job. From concurrent_scan_bytes on it runs on a
+  // thread of its own beside phase 2: operations are applied speculatively in the job's first
+  // transaction, which cannot commit before the scan has passed (a broken document executes
+  // nothing: that transaction rolls back). So that the wait is spent working, the first batch
+  // does not end on batch_size or max_batch_ms until the scan is done. False: the job ended.
+  Result<bool> StartScan() {
+    const bool fresh = job_.next_operation == 0 && job_.results_bytes == 0;
+    if (!fresh) return true;
+    const std::string path = ex_.store_->UploadPath(job_.id);
+    if (total_ < ex_.options_.concurrent_scan_bytes) {
+      // Small: scanning costs less than starting a thread; batches keep their exact bounds.
+      BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, ScanDocument(path, total_));
+      if (!bad) return true;
+      BG_RETURN_IF_ERROR(EndMalformed(*bad));
+      return false;
+    }
+    scanned_.store(false);
+    scan_ = std::async(std::launch::async, [this, path, total = total_] {
+      Result<std::optional<DocumentError>> r = ScanDocument(path, total);
+      scanned_.store(true, std::memory_order_release);
+      return r;
+    });
+    return true;
+  }
+
+  // The scan's verdict (waiting for it once); nullopt when the document is well-formed.
+  Result<std::optional<DocumentError>> ScanVerdict() {
+    if (!scan_.valid()) return std::optional<DocumentError>();
+    return scan_.get();
+  }
+
+  // A broken document: the job ends CANCELED with empty results (no transaction open).
+  Status EndMalformed(const DocumentError& bad) {
+    ops_.reset();
+    writer_.reset();  // Finish() opens the file anew, truncated to nothing
+    BG_RETURN_IF_ERROR(Finish(ex_.store_, job_, registry_, JobStatus::kCanceled,
+                              store::Checkpoint{}, nullptr, FileFormatError(bad)));
+    ++ex_.counters_.jobs_finished;
+    return Status::Ok();
+  }
+
+  // Before a batch commits: the scan must have passed. False: it failed and the job ended.
+  Result<bool> BeforeCommit(sqlite::Txn& txn) {
+    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, ScanVerdict());
+    if (!bad) return true;
+    txn.Rollback();
+    BG_RETURN_IF_ERROR(EndMalformed(*bad));
+    return false;
+  }
+
+  Status Cancel() {
+    // A broken document ends with FILE_FORMAT_ERROR even when canceled.
+    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, ScanVerdict());
+    if (bad) return EndMalformed(*bad);
+    ops_.reset();  // stop reading ahead
+    BG_ASSIGN_OR_RETURN(std::optional<ApiError> not_executed,
+                        NotExecuted(ex_.store_, job_, cp_.next_operation));
+    BG_RETURN_IF_ERROR(Finish(ex_.store_, job_, registry_, JobStatus::kCanceled, cp_, writer_.get(),
+                              not_executed));
+    ++ex_.counters_.jobs_finished;
+    return Status::Ok();
+  }
+
+  // One transaction: operations until batch_size, max_batch_ms, a poke, a retry or the end,
+  // then the checkpoint (or DONE). False: the job ended.
+  Result<bool> RunBatch() {
+    const uint64_t epoch = ex_.poke_epoch_.load(std::memory_order_relaxed);
+    backoff_epoch_ = epoch;
+    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(ex_.options_.max_batch_ms);
+    sqlite::Txn txn(ex_.store_->db());
+    BG_RETURN_IF_ERROR(txn.status());
+    bool end = false;
+    for (int n = 0; n < ex_.options_.batch_size || !scanned_.load(std::memory_order_acquire); ++n) {
+      if (!current_) {
+        Result<std::optional<PreparedOp>> next = ops_->Next();
+        if (!next.ok()) {
+          // The reader can meet a broken spot before the scan reports it.
+          BG_ASSIGN_OR_RETURN(bool passed, BeforeCommit(txn));
+          if (!passed) return false;
+          return next.status();
+        }
+        current_ = std::move(next).value();
+        if (!current_) {
+          end = true;
+          break;
+        }
+        attempt_ = 0;
+      }
+      BG_ASSIGN_OR_RETURN(bool applied, ApplyCurrent(txn));
+      if (!applied) break;  // to wait before the next attempt, outside the transaction
+      if (ex_.poke_epoch_.load(std::memory_order_relaxed) != epoch) break;  // e.g. a cancel
+      if (SteadyClock::now() >= deadline && scanned_.load(std::memory_order_acquire)) {
+        break;  // live progress
+      }
+    }
+    ctx_.uploaded = nullptr;
+    BG_ASSIGN_OR_RETURN(bool passed, BeforeCommit(txn));
+    if (!passed) return false;
+    ++ex_.counters_.batches;
+    if (end) {
+      cp_.progress.estimated_percent_executed = 100;
+      BG_ASSIGN_OR_RETURN(uint64_t size, writer_->Finish());
+      cp_.results_bytes = static_cast<int64_t>(size);
+      BG_RETURN_IF_ERROR(
+          ex_.store_->FinishJob(txn, job_.id, JobStatus::kDone, cp_, std::nullopt, NowMs()));
+      BG_RETURN_IF_ERROR(txn.Commit());
+      ++ex_.counters_.jobs_finished;
+      return false;
+    }
+    cp_.progress.estimated_percent_executed = Percent(cp_.input_offset, *job_.upload_total);
+    BG_ASSIGN_OR_RETURN(uint64_t size, writer_->Sync());
+    cp_.results_bytes = static_cast<int64_t>(size);
+    BG_RETURN_IF_ERROR(ex_.store_->SaveCheckpoint(txn, job_.id, cp_));
+    BG_RETURN_IF_ERROR(txn.Commit());
+    return true;
+  }
+
+  // Applies (or records the rejection of) current_ and appends its result. False: it failed
+  // transiently and will be tried again after backoff_ms_ (current_ is kept).
+  Result<bool> ApplyCurrent(sqlite::Txn& txn) {
+    const ExecutorOptions& o = ex_.options_;
+    model::Operation& op = current_->op;
+    ctx_.now_ms = NowMs();
+    ctx_.uploaded = &op;
+    ctx_.attempt = attempt_;
+    model::MutateResult result;
+    if (!current_->errors.empty()) {
+      BG_RETURN_IF_ERROR(ex_.backend_->OnRejected(txn, ctx_, op));
+      result.errors = std::move(current_->errors);
+    } else {
+      BG_ASSIGN_OR_RETURN(result, ex_.backend_->Apply(txn, ctx_, op));
+      if (backend::IsTransient(result)) {
+        ++ex_.counters_.transient_failures;
+        const std::string what = "job " + std::to_string(job_.id) + " operation " +
+                                 std::to_string(op.index) + ": " + Describe(result.errors);
+        if (attempt_ < o.retry_limit) {
+          // Commit what ran so far, wait outside the transaction, try again.
+          const int64_t d =
+              std::min<int64_t>(o.retry_max_ms, int64_t{o.retry_base_ms} << std::min(attempt_, 30));
+          backoff_ms_ = static_cast<int>(d / 2 + (d > 0 ? jitter_() % (d / 2 + 1) : 0));
+          ++attempt_;
+          ++ex_.counters_.retries;
+          if (o.log) {
+            o.log(what + ", retry " + std::to_string(attempt_) + "/" +
+                  std::to_string(o.retry_limit) + " in " + std::to_string(backoff_ms_) + " ms");
+          }
+          return false;
+        }
+        ++ex_.counters_.retries_exhausted;
+        if (o.log) o.log(what + " after " + std::to_string(attempt_) + " retries, giving up");
+        BG_RETURN_IF_ERROR(ex_.backend_->OnRejected(txn, ctx_, op));
+      }
+    }
+    result.index = op.index;
+    if (result.errors.empty()) ++cp_.progress.num_operations_succeeded;
+    BG_RETURN_IF_ERROR(writer_->Append(std::move(result)));
+    ++ex_.counters_.operations;
+    ++cp_.next_operation;
+    ++cp_.progress.num_operations_executed;
+    ++cp_.progress.num_results_written;
+    cp_.input_offset = static_cast<int64_t>(current_->end_offset);
+    current_.reset();
+    return true;
+  }
+
+  Executor& ex_;
+  const BatchJob job_;
+  const schema::Registry& registry_;
+  const std::atomic<bool>* stop_;
+  const uint64_t total_;
+  // scanned_ before scan_: the future's destructor waits for the thread that sets it.
+  std::atomic<bool> scanned_{true};
+  std::future<Result<std::optional<DocumentError>>> scan_;
+  std::unique_ptr<OpPipeline> ops_;
+  std::unique_ptr<results::ResultWriter> writer_;
+  store::Checkpoint cp_;
+  backend::ExecContext ctx_;
+  std::mt19937_64 jitter_;
+  std::optional<PreparedOp> current_;  // read, not yet applied (kept across a backoff)
+  int attempt_ = 0;                    // of current_
+  int backoff_ms_ = -1;                // a retry's wait, before the next batch (outside any Txn)
+  uint64_t backoff_epoch_ = 0;         // the poke epoch when that batch began
+};
+
 Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
   BG_ASSIGN_OR_RETURN(BatchJob job, store_->GetJobInternal(job_id));
   if (model::IsTerminal(job.status)) return Status::Ok();
@@ -165,193 +402,8 @@ Status Executor::Run(int64_t job_id, const std::atomic<bool>* stop) {
   if (job.status != JobStatus::kActive || !UploadComplete(job)) {
     return FailedPrecondition("executor: job " + std::to_string(job_id) + " is not runnable");
   }
-  const auto total = static_cast<uint64_t>(*job.upload_total);
-
-  // Phase 1, the well-formedness scan of a fresh job. From concurrent_scan_bytes on it runs on a
-  // thread of its own beside phase 2: operations are applied speculatively in the job's first
-  // transaction, which cannot commit before the scan has passed (a broken document executes
-  // nothing: that transaction rolls back). So that the wait is spent working, the first batch
-  // does not end on batch_size or max_batch_ms until the scan is done.
-  // A broken document: the job ends CANCELED with empty results (no transaction open).
-  auto end_malformed = [&](const DocumentError& bad) -> Status {
-    BG_RETURN_IF_ERROR(Finish(store_, job, *registry, JobStatus::kCanceled, store::Checkpoint{},
-                              nullptr, FileFormatError(bad)));
-    ++counters_.jobs_finished;
-    return Status::Ok();
-  };
-  std::atomic<bool> scanned{true};
-  std::future<Result<std::optional<DocumentError>>> scan;
-  const bool fresh = job.next_operation == 0 && job.results_bytes == 0;
-  if (fresh && total < options_.concurrent_scan_bytes) {
-    // Small: scanning costs less than starting a thread; batches keep their exact bounds.
-    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad,
-                        ScanDocument(store_->UploadPath(job_id), total));
-    if (bad) return end_malformed(*bad);
-  } else if (fresh) {
-    scanned.store(false);
-    scan = std::async(std::launch::async, [&scanned, path = store_->UploadPath(job_id), total] {
-      Result<std::optional<DocumentError>> r = ScanDocument(path, total);
-      scanned.store(true, std::memory_order_release);
-      return r;
-    });
-  }
-  // The scan's verdict (waiting for it once); nullopt when the document is well-formed.
-  auto scan_verdict = [&]() -> Result<std::optional<DocumentError>> {
-    if (!scan.valid()) return std::optional<DocumentError>();
-    return scan.get();
-  };
-
-  // Phase 2: execute from the checkpoint.
-  BG_ASSIGN_OR_RETURN(
-      std::unique_ptr<OpPipeline> ops,
-      OpPipeline::Start(store_->UploadPath(job_id), total, *registry, job.next_operation,
-                        static_cast<size_t>(std::clamp(options_.batch_size, 64, 1024))));
-  BG_ASSIGN_OR_RETURN(std::unique_ptr<results::ResultWriter> file,
-                      results::ResultWriter::Open(store_->ResultsPath(job_id), *registry,
-                                                  static_cast<uint64_t>(job.results_bytes)));
-  // The XML of the results is written on a thread of its own (this one applies operations).
-  std::unique_ptr<results::ResultWriter> writer = results::WriteInBackground(std::move(file));
-  // The same once phase 2 has started: its reader and writer go first.
-  auto malformed = [&](const DocumentError& bad) -> Status {
-    ops.reset();
-    writer.reset();  // Finish() opens the file anew, truncated to nothing
-    return end_malformed(bad);
-  };
-  // Before a batch commits: the scan must have passed.
-  auto before_commit = [&](sqlite::Txn& txn) -> Result<bool> {
-    BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, scan_verdict());
-    if (!bad) return true;
-    txn.Rollback();
-    BG_RETURN_IF_ERROR(malformed(*bad));
-    return false;
-  };
-  store::Checkpoint cp = CheckpointOf(job);
-  backend::ExecContext ctx;
-  ctx.job_id = job_id;
-  ctx.customer_id = job.customer_id;
-  ctx.registry = registry;
-  std::mt19937_64 jitter(std::random_device{}() ^ static_cast<uint64_t>(job_id));
-
-  std::optional<PreparedOp> current;  // read, not yet applied (kept across a backoff)
-  int attempt = 0;                    // of `current`
-  bool end = false;
-  int backoff_ms = -1;         // a retry's wait, before the next batch (outside any Txn)
-  uint64_t backoff_epoch = 0;  // the poke epoch when that batch began
-  while (true) {
-    if (backoff_ms >= 0) Backoff(backoff_ms, backoff_epoch);  // a poke since then ends it
-    backoff_ms = -1;
-    // Between batches (never inside one: the Txn holds the Db mutex).
-    BG_ASSIGN_OR_RETURN(BatchJob now, store_->GetJobInternal(job_id));
-    if (model::IsTerminal(now.status)) return Status::Ok();
-    if (now.status == JobStatus::kCanceling) {
-      // A broken document ends with FILE_FORMAT_ERROR even when canceled.
-      BG_ASSIGN_OR_RETURN(std::optional<DocumentError> bad, scan_verdict());
-      if (bad) return malformed(*bad);
-      ops.reset();  // stop reading ahead
-      BG_ASSIGN_OR_RETURN(std::optional<ApiError> not_executed,
-                          NotExecuted(store_, job, cp.next_operation));
-      BG_RETURN_IF_ERROR(
-          Finish(store_, job, *registry, JobStatus::kCanceled, cp, writer.get(), not_executed));
-      ++counters_.jobs_finished;
-      return Status::Ok();
-    }
-
-    if (stop != nullptr && stop->load()) {
-      return Status(StatusCode::kUnavailable, "stopping: job " + std::to_string(job_id) +
-                                                  " stays ACTIVE at operation " +
-                                                  std::to_string(cp.next_operation));
-    }
-    const uint64_t epoch = poke_epoch_.load(std::memory_order_relaxed);
-    backoff_epoch = epoch;
-    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(options_.max_batch_ms);
-    sqlite::Txn txn(store_->db());
-    BG_RETURN_IF_ERROR(txn.status());
-    for (int n = 0; n < options_.batch_size || !scanned.load(std::memory_order_acquire); ++n) {
-      if (!current) {
-        Result<std::optional<PreparedOp>> next = ops->Next();
-        if (!next.ok()) {
-          // The reader can meet a broken spot before the scan reports it.
-          BG_ASSIGN_OR_RETURN(bool passed, before_commit(txn));
-          if (!passed) return Status::Ok();
-          return next.status();
-        }
-        current = std::move(next).value();
-        if (!current) {
-          end = true;
-          break;
-        }
-        attempt = 0;
-      }
-      model::Operation& op = current->op;
-      ctx.now_ms = NowMs();
-      ctx.uploaded = &op;
-      ctx.attempt = attempt;
-      model::MutateResult result;
-      if (!current->errors.empty()) {
-        BG_RETURN_IF_ERROR(backend_->OnRejected(txn, ctx, op));
-        result.errors = std::move(current->errors);
-      } else {
-        BG_ASSIGN_OR_RETURN(result, backend_->Apply(txn, ctx, op));
-        if (backend::IsTransient(result)) {
-          ++counters_.transient_failures;
-          if (attempt < options_.retry_limit) {
-            // Commit what ran so far, wait outside the transaction, try again.
-            const int64_t d = std::min<int64_t>(
-                options_.retry_max_ms, int64_t{options_.retry_base_ms} << std::min(attempt, 30));
-            backoff_ms = static_cast<int>(d / 2 + (d > 0 ? jitter() % (d / 2 + 1) : 0));
-            ++attempt;
-            ++counters_.retries;
-            if (options_.log) {
-              options_.log("job " + std::to_string(job_id) + " operation " +
-                           std::to_string(op.index) + ": " + Describe(result.errors) + ", retry " +
-                           std::to_string(attempt) + "/" + std::to_string(options_.retry_limit) +
-                           " in " + std::to_string(backoff_ms) + " ms");
-            }
-            break;
-          }
-          ++counters_.retries_exhausted;
-          if (options_.log) {
-            options_.log("job " + std::to_string(job_id) + " operation " +
-                         std::to_string(op.index) + ": " + Describe(result.errors) + " after " +
-                         std::to_string(attempt) + " retries, giving up");
-          }
-          BG_RETURN_IF_ERROR(backend_->OnRejected(txn, ctx, op));
-        }
-      }
-      result.index = op.index;
-      if (result.errors.empty()) ++cp.progress.num_operations_succeeded;
-      BG_RETURN_IF_ERROR(writer->Append(std::move(result)));
-      ++counters_.operations;
-      ++cp.next_operation;
-      ++cp.progress.num_operations_executed;
-      ++cp.progress.num_results_written;
-      cp.input_offset = static_cast<int64_t>(current->end_offset);
-      current.reset();
-      if (poke_epoch_.load(std::memory_order_relaxed) != epoch) break;  // e.g. a cancel
-      if (SteadyClock::now() >= deadline && scanned.load(std::memory_order_acquire)) {
-        break;  // live progress
-      }
-    }
-    ctx.uploaded = nullptr;
-    BG_ASSIGN_OR_RETURN(bool passed, before_commit(txn));
-    if (!passed) return Status::Ok();
-    ++counters_.batches;
-    if (end) {
-      cp.progress.estimated_percent_executed = 100;
-      BG_ASSIGN_OR_RETURN(uint64_t size, writer->Finish());
-      cp.results_bytes = static_cast<int64_t>(size);
-      BG_RETURN_IF_ERROR(
-          store_->FinishJob(txn, job_id, JobStatus::kDone, cp, std::nullopt, NowMs()));
-      BG_RETURN_IF_ERROR(txn.Commit());
-      ++counters_.jobs_finished;
-      return Status::Ok();
-    }
-    cp.progress.estimated_percent_executed = Percent(cp.input_offset, *job.upload_total);
-    BG_ASSIGN_OR_RETURN(uint64_t size, writer->Sync());
-    cp.results_bytes = static_cast<int64_t>(size);
-    BG_RETURN_IF_ERROR(store_->SaveCheckpoint(txn, job_id, cp));
-    BG_RETURN_IF_ERROR(txn.Commit());
-  }
+  JobRun run(*this, std::move(job), *registry, stop);
+  return run.Execute();
 }
 
 }  // namespace bg::engine

@@ -95,6 +95,7 @@ class Executor {
   ExecutorStats stats() const;
 
  private:
+  class JobRun;  // one Run() of one job (executor.cpp)
   struct Counters {
     std::atomic<int64_t> operations{0}, transient_failures{0}, retries{0}, retries_exhausted{0},
         batches{0}, jobs_finished{0};
