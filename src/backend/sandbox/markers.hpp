@@ -16,12 +16,13 @@
 
 namespace bg::backend::sandbox {
 
-// Whether any text of `operand` contains "++" (no marker can apply otherwise): a cheap test
-// that FindMarker makes first, for callers that would build `base_path` only when it may be used.
+// Whether any text of `operand` contains "++" (no marker can apply otherwise): the cheap test
+// that FindMarker makes first, so that an operand without one costs no path strings.
 bool MayHoldMarker(const model::Node& operand);
 
 // The error of the first marker found in `operand` (depth first, field order), with fieldPath
-// `base_path` + the path of the field holding it; nullopt when none applies to `attempt`.
+// `base_path` + the path of the field holding it (".ad.finalUrls[1]" when `base_path` is empty);
+// nullopt when none applies to `attempt`.
 std::optional<ApiError> FindMarker(const schema::Registry* registry, const model::Node& operand,
                                    const std::string& base_path, int attempt);
 

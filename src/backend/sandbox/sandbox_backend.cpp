@@ -113,11 +113,10 @@ class SandboxBackend : public Backend {
     if (op.op_operator().empty()) {
       return sandbox::ApiErr("RequiredError", "REQUIRED", path("operator"));
     }
-    if (sandbox::MayHoldMarker(*op.operand())) {
-      if (auto marker =
-              sandbox::FindMarker(ctx.registry, *op.operand(), path("operand"), ctx.attempt)) {
-        return Status(std::move(*marker));
-      }
+    // The operand's path is prefixed only to an error found (most operands hold no marker).
+    if (auto marker = sandbox::FindMarker(ctx.registry, *op.operand(), "", ctx.attempt)) {
+      marker->field_path.insert(0, path("operand"));
+      return Status(std::move(*marker));
     }
     Tables t(txn, ctx.customer_id, ctx.job_id, &cache_);
     OpCtx c{t, ctx, op, uploaded, op.op_operator(), *op.operand(), uploaded.operand()};
