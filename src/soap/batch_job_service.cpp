@@ -92,7 +92,7 @@ Result<model::BatchJob> Cancel(const CallContext& ctx, store::JobStore* store,
 // ADD with DISK_QUOTA_EXCEEDED when nothing is left (per the configured KB quota or the store's
 // byte quota, which app/ sets from the same upload.quota_bytes).
 Status CheckAddQuota(const CallContext& ctx, store::JobStore* store,
-                              const std::vector<PlannedOp>& plan, RenderContext* render) {
+                     const std::vector<PlannedOp>& plan, RenderContext* render) {
   std::vector<ApiError> errors;
   for (const PlannedOp& op : plan) {
     if (op.add) errors.push_back(ApiError::Make("BatchJobError", "DISK_QUOTA_EXCEEDED", op.path));
@@ -210,18 +210,20 @@ Status BatchJobService::Mutate(const CallContext& ctx, pugi::xml_node request, s
   return Status::Ok();
 }
 
-Status BatchJobService::Get(const CallContext& ctx, pugi::xml_node request, std::string* out) {
+Status BatchJobService::Get(const CallContext& ctx, pugi::xml_node request, std::string* out,
+                            SelectionFacts* facts) {
   pugi::xml_node selector = Child(request, "selector");
   if (!selector) return Status(ApiError::Make("RequiredError", "REQUIRED", "selector"));
   BG_ASSIGN_OR_RETURN(Selector s, ReadSelector(selector));
-  return RunSelector(ctx, s, "getResponse", out);
+  return RunSelector(ctx, s, "getResponse", out, facts);
 }
 
-Status BatchJobService::Query(const CallContext& ctx, pugi::xml_node request, std::string* out) {
+Status BatchJobService::Query(const CallContext& ctx, pugi::xml_node request, std::string* out,
+                              SelectionFacts* facts) {
   std::string query = ChildText(request, "query").value_or("");
   if (query.empty()) return Status(ApiError::Make("RequiredError", "REQUIRED", "query"));
   BG_ASSIGN_OR_RETURN(Selector s, ParseAwql(query));
-  return RunSelector(ctx, s, "queryResponse", out);
+  return RunSelector(ctx, s, "queryResponse", out, facts);
 }
 
 // The job ids an Id EQUALS/IN predicate limits the selection to (the intersection when there
@@ -250,8 +252,12 @@ std::optional<std::vector<int64_t>> OnlyIds(const Selector& selector) {
 }
 
 Status BatchJobService::RunSelector(const CallContext& ctx, const Selector& selector,
-                                    std::string_view response_element, std::string* out) {
+                                    std::string_view response_element, std::string* out,
+                                    SelectionFacts* facts) {
   BG_ASSIGN_OR_RETURN(JobFields fields, ValidateSelector(selector));
+  SelectionFacts local;
+  if (facts == nullptr) facts = &local;
+  const int64_t now_ms = NowMs();
   std::vector<model::BatchJob> jobs;
   if (std::optional<std::vector<int64_t>> only = OnlyIds(selector)) {
     for (int64_t id : *only) {
@@ -272,6 +278,9 @@ Status BatchJobService::RunSelector(const CallContext& ctx, const Selector& sele
     // The rule only concerns what the client is shown: without Status it does not apply.
     ReportedStatus r = fields.status ? ReportStatus(job) : ReportedStatus{job.status, false};
     mark.push_back(r.mark_active_reported);
+    if (job.results_expires_ms > now_ms) {
+      facts->valid_until_ms = std::min(facts->valid_until_ms, job.results_expires_ms);
+    }
     rows.push_back({std::move(job), r.status});
   }
   SelectedPage page = ApplySelector(selector, rows);
@@ -285,6 +294,7 @@ Status BatchJobService::RunSelector(const CallContext& ctx, const Selector& sele
     if (mark[static_cast<size_t>(row - rows.data())]) {
       // Best effort: failing to remember only means ACTIVE is reported once more.
       (void)store_->MarkActiveReported(row->job.id);
+      facts->changed_state = true;
     }
   }
   w.EndAll();

@@ -58,20 +58,33 @@ Result<model::BatchJob> CancelJob(store::JobStore* store, engine::Scheduler* sch
                                   const std::string& customer_id, int64_t job_id,
                                   const std::string& op_path);
 
+// What get/query say about the response element they wrote (for soap/response_memo).
+struct SelectionFacts {
+  // A job's state was changed to answer (the "ACTIVE at least once" mark): the same request
+  // will be answered differently.
+  bool changed_state = false;
+  // The rendering changes by itself at this time: a job's downloadUrl is left out from the end
+  // of its results' retention on. INT64_MAX: never.
+  int64_t valid_until_ms = INT64_MAX;
+};
+
 class BatchJobService {
  public:
   BatchJobService(store::JobStore* store, engine::Scheduler* scheduler)
       : store_(store), scheduler_(scheduler) {}
 
   // `request` is the <mutate>/<get>/<query> element; the response element is appended to *out.
+  // get and query describe what they wrote in *facts when it is not null.
   Status Mutate(const CallContext& ctx, pugi::xml_node request, std::string* out);
-  Status Get(const CallContext& ctx, pugi::xml_node request, std::string* out);
-  Status Query(const CallContext& ctx, pugi::xml_node request, std::string* out);
+  Status Get(const CallContext& ctx, pugi::xml_node request, std::string* out,
+             SelectionFacts* facts = nullptr);
+  Status Query(const CallContext& ctx, pugi::xml_node request, std::string* out,
+               SelectionFacts* facts = nullptr);
 
  private:
   // get and query share this: validate, list the customer's jobs, select, render.
   Status RunSelector(const CallContext& ctx, const Selector& selector,
-                     std::string_view response_element, std::string* out);
+                     std::string_view response_element, std::string* out, SelectionFacts* facts);
 
   store::JobStore* store_;
   engine::Scheduler* scheduler_;

@@ -6,7 +6,8 @@
 // authorizes through the AccessPolicy (soap/auth.hpp: each failure is its own fault), dispatches,
 // and answers a SOAP 1.1 envelope with ResponseHeader; every error becomes a fault in
 // soap/fault.cpp and nowhere else. The ResponseHeader's requestId is the transport's request id
-// (RequestHead::request_id), so that log lines can be matched.
+// (RequestHead::request_id), so that log lines can be matched. A `get` or `query` repeated byte
+// for byte while no job changed is answered from soap/response_memo without being handled again.
 //
 // Thread-safe: Handle() may be called concurrently.
 #pragma once
@@ -44,7 +45,8 @@ class SoapService {
   store::JobStore* store_;
   engine::Scheduler* scheduler_;
   const UrlSigner* signer_;
-  WsdlHandler wsdl_;  // GET|HEAD ...?wsdl
+  const uint64_t serial_;  // unique per SoapService in the process (soap/response_memo)
+  WsdlHandler wsdl_;       // GET|HEAD ...?wsdl
 };
 
 }  // namespace bg::soap

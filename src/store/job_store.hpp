@@ -79,6 +79,15 @@ struct JobPage {
   std::vector<std::pair<model::JobStatus, int64_t>> status_counts;
 };
 
+// Identifies one state of the jobs table: while JobStore::version() returns an equal value, no
+// job has changed (every write is a commit on the write connection, which moves the epoch).
+// Values of different JobStores never compare equal.
+struct StoreVersion {
+  uint64_t store = 0;  // JobStore::serial_
+  uint64_t epoch = 0;  // sqlite::Db::commit_epoch() of the write connection
+  bool operator==(const StoreVersion&) const = default;
+};
+
 class JobStore {
  public:
   static Result<std::unique_ptr<JobStore>> Open(StoreOptions options);
@@ -86,6 +95,9 @@ class JobStore {
 
   sqlite::Db& db() { return *db_; }
   const StoreOptions& options() const { return options_; }
+  // The current state of the jobs table (see StoreVersion). Read it BEFORE reading jobs: a
+  // commit in between then makes what was read look older than it is, never newer.
+  StoreVersion version() const { return {serial_, db_->commit_epoch()}; }
 
   // Creates `count` jobs in AWAITING_FILE for the customer (one transaction), ids increasing.
   Result<std::vector<model::BatchJob>> CreateJobs(const std::string& customer_id,
