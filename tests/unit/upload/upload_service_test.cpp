@@ -238,6 +238,27 @@ TEST_F(UploadServiceTest, ResentAndOverlappingChunksKeepStoredBytes) {
   EXPECT_EQ(Job().status, model::JobStatus::kActive);
 }
 
+// Chunks of several MiB start their disk writes while the body is still arriving (in steps of
+// 1 MiB, from where the chunk's new bytes begin): the bytes stored are exactly the body's, also
+// when a chunk overlaps what is stored and its writes begin inside it.
+TEST_F(UploadServiceTest, LargeChunksStoreExactlyTheirBytes) {
+  const std::string session = StartSession();
+  const std::string c1 = Bytes(3 * 1048576 + 12345, 1);
+  http::Response r1 =
+      Send("PUT", session, {{"Content-Range", "bytes 0-3158072/*"}}, c1, true, 65536);
+  EXPECT_EQ(r1.status, 308) << r1.body;
+  EXPECT_EQ(Header(r1, "Range"), "bytes=0-3158072");
+  // Resent from 1 MiB on with 5 MiB more: only the bytes from 3158073 on are written.
+  const std::string c2 = c1.substr(1048576) + Bytes(5 * 1048576, 4);
+  const int64_t last = 1048576 + static_cast<int64_t>(c2.size()) - 1;
+  const std::string range =
+      "bytes 1048576-" + std::to_string(last) + "/" + std::to_string(last + 1);
+  http::Response r2 = Send("PUT", session, {{"Content-Range", range}}, c2, true, 100000);
+  EXPECT_EQ(r2.status, 200) << r2.body;
+  EXPECT_EQ(UploadFile(), c1.substr(0, 1048576) + c2);
+  EXPECT_EQ(Job().upload_stored_bytes, last + 1);
+}
+
 TEST_F(UploadServiceTest, GapIsRefusedWithoutStoring) {
   const std::string session = StartSession();
   ASSERT_EQ(Put(session, "bytes 0-262143/*", Bytes(262144, 1)).status, 308);
