@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "common/clock.hpp"
+#include "common/writeback.hpp"
 #include "upload/exchanges.hpp"
 
 namespace bg::upload::internal {
@@ -106,7 +107,7 @@ class ChunkExchange : public http::Exchange {
       fd_ = ::open(store_->UploadPath(job_.id).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
       if (fd_ < 0) return false;
     }
-    if (writeback_from_ < 0) writeback_from_ = offset;
+    const int64_t start = offset;
     while (!bytes.empty()) {
       ssize_t n = ::pwrite(fd_, bytes.data(), bytes.size(), offset);
       if (n < 0 && errno == EINTR) continue;
@@ -114,18 +115,11 @@ class ChunkExchange : public http::Exchange {
       bytes.remove_prefix(static_cast<size_t>(n));
       offset += n;
     }
-    StartWriteback(offset);
+    // The disk writes of what has arrived start while the rest of the body is still arriving;
+    // durability is still the fdatasync of Commit().
+    writeback_.set_fd(fd_);
+    writeback_.Wrote(start, offset);
     return true;
-  }
-
-  // Starts the disk writes of what has arrived so far in steps of kWritebackStep, while the
-  // rest of the body is still arriving, so that the fdatasync after the last byte waits only for
-  // the tail. Advisory (sync_file_range(2) makes nothing durable and its failure changes nothing):
-  // durability is still the fdatasync of Commit().
-  void StartWriteback(int64_t end) {
-    if (end - writeback_from_ < kWritebackStep) return;
-    ::sync_file_range(fd_, writeback_from_, end - writeback_from_, SYNC_FILE_RANGE_WRITE);
-    writeback_from_ = end;
   }
 
   bool SyncDir() {
@@ -147,8 +141,7 @@ class ChunkExchange : public http::Exchange {
   int64_t pos_;           // upload offset of the next body byte
   int64_t received_ = 0;  // body bytes seen so far
   int fd_ = -1;
-  int64_t writeback_from_ = -1;  // first byte whose writeback has not been started
-  static constexpr int64_t kWritebackStep = 1 << 20;
+  Writeback writeback_;
 };
 
 }  // namespace

@@ -334,6 +334,38 @@ TEST(ResultWriter, TruncateAndResumeIsByteIdentical) {
   EXPECT_EQ(Slurp(dir.File("resumed.xml")), Slurp(dir.File("straight.xml")));
 }
 
+// Files of several MiB: the writer starts the disk writes of every MiB it has written
+// (common/writeback) before and after a resume; none of that may change a byte.
+TEST(ResultWriter, MegabytesOfResultsResumeByteIdentical) {
+  TempDir dir;
+  const int kTotal = 15000, kCheckpointAt = 6000, kLostAfter = 9000;
+  {
+    auto w = ResultWriter::Open(dir.File("straight.xml"), Reg(), 0);
+    ASSERT_TRUE(w.ok());
+    for (int64_t i = 0; i < kTotal; ++i) ASSERT_TRUE((*w)->Append(Nth(i)).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+  }
+  ASSERT_GT(fs::file_size(dir.File("straight.xml")), 3u << 20);
+  uint64_t checkpoint = 0;
+  {
+    auto w = ResultWriter::Open(dir.File("resumed.xml"), Reg(), 0);
+    ASSERT_TRUE(w.ok());
+    for (int64_t i = 0; i < kCheckpointAt; ++i) ASSERT_TRUE((*w)->Append(Nth(i)).ok());
+    auto s = (*w)->Sync();
+    ASSERT_TRUE(s.ok());
+    checkpoint = *s;
+    for (int64_t i = kCheckpointAt; i < kLostAfter; ++i) ASSERT_TRUE((*w)->Append(Nth(i)).ok());
+  }
+  ASSERT_GT(checkpoint, 1u << 20);
+  {
+    auto w = ResultWriter::Open(dir.File("resumed.xml"), Reg(), checkpoint);
+    ASSERT_TRUE(w.ok()) << w.status().message();
+    for (int64_t i = kCheckpointAt; i < kTotal; ++i) ASSERT_TRUE((*w)->Append(Nth(i)).ok());
+    ASSERT_TRUE((*w)->Finish().ok());
+  }
+  EXPECT_EQ(Slurp(dir.File("resumed.xml")), Slurp(dir.File("straight.xml")));
+}
+
 TEST(ResultWriter, CheckpointBeyondTheFileIsDataLoss) {
   TempDir dir;
   std::ofstream(dir.File("short.xml")) << "<?xml";
