@@ -76,10 +76,12 @@ std::atomic<uint64_t> next_store_serial{1};
 }  // namespace
 
 JobStore::JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db,
-                   std::vector<std::unique_ptr<sqlite::Db>> readers)
+                   std::vector<std::unique_ptr<sqlite::Db>> readers,
+                   std::unique_ptr<sqlite::WalCheckpointer> checkpointer)
     : options_(std::move(options)),
       db_(std::move(db)),
       readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)),
       serial_(next_store_serial.fetch_add(1, std::memory_order_relaxed)) {}
 
 sqlite::Db& JobStore::Reader() {
@@ -104,8 +106,10 @@ Result<std::unique_ptr<JobStore>> JobStore::Open(StoreOptions options) {
     BG_RETURN_IF_ERROR(r->Exec("PRAGMA query_only=1"));
     readers.push_back(std::move(r));
   }
+  BG_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::WalCheckpointer> checkpointer,
+                      sqlite::WalCheckpointer::Start(*db, path));
   return std::unique_ptr<JobStore>(
-      new JobStore(std::move(options), std::move(db), std::move(readers)));
+      new JobStore(std::move(options), std::move(db), std::move(readers), std::move(checkpointer)));
 }
 
 Result<std::vector<model::BatchJob>> JobStore::CreateJobs(const std::string& customer_id,

@@ -13,7 +13,8 @@
 // snapshot). GetJob answers repeated polls of a job from a per-thread memo until the next commit
 // on the write connection (sqlite::Db::commit_epoch), which assumes what holds for a data dir:
 // this JobStore is the only writer of its jobs table. Methods taking a Txn& run inside the caller's
-// transaction (the executor's batch).
+// transaction (the executor's batch). The write connection's WAL checkpoints run on a thread of
+// their own (sqlite::WalCheckpointer), not inside the commits of the executor's batches.
 #pragma once
 
 #include <atomic>
@@ -26,6 +27,7 @@
 
 #include "common/sqlite.hpp"
 #include "common/status.hpp"
+#include "common/wal_checkpointer.hpp"
 #include "model/job.hpp"
 
 namespace bg::store {
@@ -181,12 +183,14 @@ class JobStore {
  private:
   static constexpr size_t kReaders = 4;
   JobStore(StoreOptions options, std::unique_ptr<sqlite::Db> db,
-           std::vector<std::unique_ptr<sqlite::Db>> readers);
+           std::vector<std::unique_ptr<sqlite::Db>> readers,
+           std::unique_ptr<sqlite::WalCheckpointer> checkpointer);
   // A read connection (round robin); lock its mutex() while using it.
   sqlite::Db& Reader();
   StoreOptions options_;
   std::unique_ptr<sqlite::Db> db_;
-  std::vector<std::unique_ptr<sqlite::Db>> readers_;  // query_only connections
+  std::vector<std::unique_ptr<sqlite::Db>> readers_;       // query_only connections
+  std::unique_ptr<sqlite::WalCheckpointer> checkpointer_;  // of db_; destroyed before it
   std::atomic<size_t> next_reader_{0};
   const uint64_t serial_;  // unique per JobStore in the process (GetJob's per-thread memo)
 };
