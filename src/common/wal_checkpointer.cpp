@@ -17,7 +17,7 @@ WalCheckpointer::WalCheckpointer(Db& writer, std::unique_ptr<Db> own, WalCheckpo
     : writer_(writer), own_(std::move(own)), options_(options), thread_([this] { Loop(); }) {}
 
 WalCheckpointer::~WalCheckpointer() {
-  sqlite3_wal_autocheckpoint(writer_.raw(), options_.wake_frames);  // removes our hook
+  sqlite3_wal_autocheckpoint(writer_.raw(), kAutoCheckpointFrames);  // removes our hook
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;

@@ -30,8 +30,11 @@
 
 namespace bg::sqlite {
 
+// SQLite's automatic checkpoint threshold (SQLITE_DEFAULT_WAL_AUTOCHECKPOINT), in frames.
+inline constexpr int kAutoCheckpointFrames = 1000;
+
 struct WalCheckpointOptions {
-  int wake_frames = 1000;     // SQLite's automatic checkpoint threshold
+  int wake_frames = kAutoCheckpointFrames;
   int inline_frames = 16000;  // 64 MiB of 4 KiB pages
 };
 
@@ -44,8 +47,7 @@ class WalCheckpointer {
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
-  // Checkpoints run to completion so far, by this thread and by the writer itself (tests,
-  // metrics).
+  // Checkpoints run to completion so far, by this thread and by the writer itself (tests).
   uint64_t background_checkpoints() const { return background_.load(); }
   uint64_t inline_checkpoints() const { return inline_.load(); }
 

@@ -16,8 +16,8 @@ class Writeback {
  public:
   static constexpr int64_t kStep = int64_t{1} << 20;
 
-  // Bytes before `from` are not this object's concern; -1: from the first Wrote().
-  explicit Writeback(int fd = -1, int64_t from = -1) : fd_(fd), from_(from) {}
+  // `fd` may be set later (set_fd); until then Wrote() only keeps count.
+  explicit Writeback(int fd = -1) : fd_(fd) {}
 
   void set_fd(int fd) { fd_ = fd; }
   // Bytes [start, end) of the file have just been written.
@@ -25,7 +25,7 @@ class Writeback {
 
  private:
   int fd_;
-  int64_t from_;  // first byte whose writeback has not been started
+  int64_t from_ = -1;  // first byte whose writeback has not been started; -1: none written yet
 };
 
 }  // namespace bg
