@@ -884,35 +884,47 @@ def reference_run(opts, work, jobs):
 def kill_loop(opts, server, shared, probe_http):
     rng = random.Random(opts.seed * 31 + 7)
     stats = {"kills": 0, "upload": 0, "chunk": 0, "active": 0, "progress": 0, "recovery": 0}
+
+    def classify():
+        """Which jobs are ACTIVE now, and did any of them commit partial progress?"""
+        active = progress = False
+        with shared.cond:
+            candidates = sorted(shared.executing.items())[:4]
+        for job_id, customer in candidates:
+            try:
+                v = Soap(shared, customer, probe_http, retry=False).get(job_id)
+            except (ConnError, Failure):
+                continue
+            if v["status"] == "ACTIVE":
+                active = True
+                progress = progress or v["executed"] > 0
+        return active, progress
+
     for i in range(opts.kills):
         if shared.failures:
             return stats
         if time.monotonic() > DEADLINE:
             raise Failure("overall deadline passed after %d kills" % stats["kills"])
-        aim = "recovery" if i % 10 == 9 else ("uniform", "upload", "exec")[i % 3]
+        aim = "recovery" if i % 10 == 9 else ("uniform", "upload", "exec", "exec")[i % 4]
+        active = progress = False
         if aim == "upload":
             wait_for(shared, lambda: shared.uploading, 5.0)
             time.sleep(rng.uniform(0.0, 0.25))
         elif aim == "exec":
-            wait_for(shared, lambda: shared.executing, 5.0)
-            time.sleep(rng.uniform(0.05, 0.6))
+            # Into a job's execution: when the job waited for finished meanwhile (the executor
+            # is fast), aim again at the next one, a few times at most.
+            for attempt in range(4):
+                wait_for(shared, lambda: shared.executing, 5.0)
+                time.sleep(rng.uniform(0.05, 0.6) if attempt == 0 else rng.uniform(0.0, 0.2))
+                active, progress = classify()
+                if active:
+                    break
         elif aim == "recovery":
             time.sleep(rng.uniform(0.0, 0.1))  # the server is still recovering its jobs
         else:
             time.sleep(rng.uniform(opts.min_delay, opts.max_delay))
-        # Classify the moment: which jobs are ACTIVE and did any commit partial progress?
-        active = progress = False
-        if aim != "recovery":
-            with shared.cond:
-                candidates = sorted(shared.executing.items())[:4]
-            for job_id, customer in candidates:
-                try:
-                    v = Soap(shared, customer, probe_http, retry=False).get(job_id)
-                except (ConnError, Failure):
-                    continue
-                if v["status"] == "ACTIVE":
-                    active = True
-                    progress = progress or v["executed"] > 0
+        if aim in ("upload", "uniform"):
+            active, progress = classify()
         if not server.alive():
             raise Failure("the server exited by itself (status %s) before kill %d; log tail:\n%s"
                           % (server.proc.returncode, i + 1, tail(server.log_path)))
