@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/signed_url.hpp"
+#include "common/wal_checkpointer.hpp"
 #include "schema/registry.hpp"
 #include "store/job_rows.hpp"
 

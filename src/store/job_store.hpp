@@ -27,8 +27,11 @@
 
 #include "common/sqlite.hpp"
 #include "common/status.hpp"
-#include "common/wal_checkpointer.hpp"
 #include "model/job.hpp"
+
+namespace bg::sqlite {
+class WalCheckpointer;
+}  // namespace bg::sqlite
 
 namespace bg::store {
 

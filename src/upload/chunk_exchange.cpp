@@ -106,6 +106,7 @@ class ChunkExchange : public http::Exchange {
     if (fd_ < 0) {
       fd_ = ::open(store_->UploadPath(job_.id).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
       if (fd_ < 0) return false;
+      writeback_.set_fd(fd_);
     }
     const int64_t start = offset;
     while (!bytes.empty()) {
@@ -117,7 +118,6 @@ class ChunkExchange : public http::Exchange {
     }
     // The disk writes of what has arrived start while the rest of the body is still arriving;
     // durability is still the fdatasync of Commit().
-    writeback_.set_fd(fd_);
     writeback_.Wrote(start, offset);
     return true;
   }

@@ -7,6 +7,7 @@ run_with_server.py) and talks only to that address.
 import http.client
 import os
 import sys
+import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -24,6 +25,19 @@ def base_url():
     if not base.startswith("http://127.0.0.1:"):
         sys.exit("BG_BASE_URL must be the local server (run through run_with_server.py)")
     return base.rstrip("/")
+
+
+def poll_until(fetch, done, timeout_s=60.0, interval_s=0.1):
+    """Calls fetch() until done(value) holds or timeout_s passes; returns (value, done(value)).
+    The one place the compat clients wait for server state (a job leaving ACTIVE)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = fetch()
+        if done(value):
+            return value, True
+        if time.monotonic() >= deadline:
+            return value, False
+        time.sleep(interval_s)
 
 
 def wsdl_url(service, version=VERSION):

@@ -19,13 +19,13 @@ namespace, the root's default namespace is the gateway URL). Both must give the 
 """
 import re
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 import suds.client
 
 from compat_common import (ACCESS_TOKEN, CUSTOMER_ID, DEVELOPER_TOKEN, NS, PAD_UNIT, VERSION, XSI,
-                           Checks, base_url, child, http_request, parse_results, text, wsdl_url)
+                           Checks, base_url, child, http_request, parse_results, poll_until, text,
+                           wsdl_url)
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI_TYPE = "{%s}type" % XSI
@@ -306,17 +306,20 @@ def poll(checks, bjs, job_id):
                     predicates=[make(f, "Predicate", field="Id", operator="EQUALS",
                                      values=[str(job_id)])])
     seen = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+
+    def fetch():
         page = bjs.service.get(selector)
         checks.eq(int(page.totalNumEntries), 1, "get totalNumEntries")
         job = page.entries[0]
         status = str(job.status)
         if not seen or seen[-1] != status:
             seen.append(status)
-        if status not in ("AWAITING_FILE", "ACTIVE", "CANCELING"):
-            return job, seen
-        time.sleep(0.1)
+        return job
+
+    job, finished = poll_until(
+        fetch, lambda j: str(j.status) not in ("AWAITING_FILE", "ACTIVE", "CANCELING"))
+    if finished:
+        return job, seen
     checks.fatal("job %s not finished after 60 s (statuses %s)" % (job_id, seen))
 
 

@@ -11,7 +11,6 @@ REQUESTS_CA_BUNDLE — what docs/deployment.md tells Python users to set — is 
 """
 import os
 import sys
-import time
 import urllib.parse
 
 import requests
@@ -19,7 +18,7 @@ import zeep
 from zeep.transports import Transport
 
 from compat_common import (ACCESS_TOKEN, CUSTOMER_ID, DEVELOPER_TOKEN, NS, PAD_UNIT, XSI, Checks,
-                           parse_results)
+                           parse_results, poll_until)
 
 
 def base_url():
@@ -104,13 +103,9 @@ def main():
 
     selector = {"fields": ["Id", "Status", "DownloadUrl", "ProgressStats"],
                 "predicates": [{"field": "Id", "operator": "EQUALS", "values": [created.id]}]}
-    job = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.service.get(selector=selector, _soapheaders=[header]).body.rval.entries[0]
-        if job.status in ("DONE", "CANCELED"):
-            break
-        time.sleep(0.1)
+    job, _ = poll_until(
+        lambda: client.service.get(selector=selector, _soapheaders=[header]).body.rval.entries[0],
+        lambda j: j.status in ("DONE", "CANCELED"))
     checks.eq(job.status, "DONE", "job status")
     download_url = job.downloadUrl.url if job.downloadUrl else ""
     checks.true(download_url.startswith("https://%s/batchjob/results/" % host),
