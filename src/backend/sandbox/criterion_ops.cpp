@@ -129,7 +129,8 @@ Result<model::Node> Add(OpCtx& c) {
     FillCpcBidSource(n.Child("biddingStrategyConfiguration"), "CRITERION");
   }
   Entity e = ToEntity(ad_group.id, id, std::move(n));
-  BG_RETURN_IF_ERROR(c.t.Save(e));
+  // A given id may name a REMOVED criterion's row (re-added); a new one names nothing.
+  BG_RETURN_IF_ERROR(given_id ? c.t.Save(e) : c.t.Insert(e));
   BG_RETURN_IF_ERROR(DefineTemp(c, Kind::kCriterion, temp, id));
   return std::move(e.node);
 }

@@ -83,12 +83,34 @@ Status CreateTables(sqlite::Db& db) {
       "CREATE TABLE IF NOT EXISTS sandbox_temp_ids("
       " job_id INTEGER NOT NULL, kind TEXT NOT NULL, temp_id INTEGER NOT NULL,"
       " real_id INTEGER, failed INTEGER NOT NULL DEFAULT 0,"
-      " PRIMARY KEY(job_id, kind, temp_id));");
+      " PRIMARY KEY(job_id, kind, temp_id));"
+      "CREATE TABLE IF NOT EXISTS sandbox_packs("
+      " kind TEXT NOT NULL, customer_id TEXT NOT NULL, scope INTEGER NOT NULL,"
+      " first_id INTEGER NOT NULL, last_id INTEGER NOT NULL, entries INTEGER NOT NULL,"
+      " body BLOB NOT NULL, PRIMARY KEY(kind, customer_id, scope, first_id));");
 }
 
 Tables::Tables(sqlite::Txn& txn, std::string customer_id, int64_t job_id, TxnCache* cache)
-    : db_(txn.db()), customer_(std::move(customer_id)), job_(job_id), cache_(cache) {
+    : db_(txn.db()),
+      customer_(std::move(customer_id)),
+      job_(job_id),
+      cache_(cache),
+      serial_(txn.serial()) {
   if (cache_ == nullptr) return;
+  if (cache_->pending_serial_ != serial_) {
+    // A new transaction: what an earlier one left unwritten rolled back with it.
+    cache_->pending_serial_ = serial_;
+    cache_->pending_.clear();
+    TxnCache* c = cache_;
+    sqlite::Db* db = &db_;
+    uint64_t serial = serial_;
+    txn.BeforeCommit([c, db, serial]() -> Status {
+      if (c->pending_serial_ != serial) return Status::Ok();
+      for (const auto& [key, pack] : c->pending_) BG_RETURN_IF_ERROR(WritePack(*db, key, pack));
+      c->pending_.clear();
+      return Status::Ok();
+    });
+  }
   if (cache_->serial_ != txn.serial() || cache_->customer_ != customer_ || cache_->job_ != job_) {
     cache_->serial_ = txn.serial();
     cache_->customer_ = customer_;
@@ -140,6 +162,8 @@ Result<std::optional<Entity>> Tables::Load(Kind kind, int64_t id, int64_t scope)
     if (!node) return Internal("sandbox: corrupt entity " + std::to_string(id));
     e.node = std::move(*node);
     out = std::move(e);
+  } else if (Packed(kind)) {
+    BG_ASSIGN_OR_RETURN(out, LoadPacked(kind, id, scope));
   }
   if (cache_ != nullptr) {
     if (cache_->entities_.size() >= TxnCache::kMaxEntities) cache_->entities_.clear();
@@ -220,6 +244,10 @@ Result<int64_t> Tables::CountChildren(Kind kind, int64_t parent_id) {
 }
 
 Result<int64_t> Tables::Count(Kind kind) {
+  if (Packed(kind)) {
+    BG_ASSIGN_OR_RETURN(std::vector<Entity> all, List(kind));
+    return static_cast<int64_t>(all.size());
+  }
   BG_ASSIGN_OR_RETURN(sqlite::Stmt s,
                       db_.Prepare("SELECT COUNT(*) FROM sandbox_entities WHERE kind=? AND"
                                   " customer_id=?"));
@@ -305,6 +333,7 @@ Result<std::vector<Entity>> Tables::List(Kind kind, std::optional<int64_t> scope
     e.node = std::move(*node);
     out.push_back(std::move(e));
   }
+  if (Packed(kind)) BG_RETURN_IF_ERROR(ListPacked(kind, scope, &out));
   return out;
 }
 
@@ -314,6 +343,7 @@ Status Tables::Delete(Kind kind, int64_t scope, int64_t id) {
                                   " AND scope=? AND id=?"));
   s.Bind(1, KindName(kind)).Bind(2, customer_).Bind(3, scope).Bind(4, id);
   BG_RETURN_IF_ERROR(s.Run());
+  if (Packed(kind)) BG_RETURN_IF_ERROR(DeletePacked(kind, scope, id));
   if (cache_ != nullptr) cache_->entities_.erase({static_cast<int>(kind), scope, id});
   return Status::Ok();
 }
@@ -337,8 +367,9 @@ Status Tables::ReserveId(Kind kind, int64_t id) {
 }
 
 Result<std::vector<std::string>> Tables::Customers() {
-  BG_ASSIGN_OR_RETURN(sqlite::Stmt s, db_.Prepare("SELECT DISTINCT customer_id FROM"
-                                                  " sandbox_entities ORDER BY customer_id"));
+  BG_ASSIGN_OR_RETURN(sqlite::Stmt s,
+                      db_.Prepare("SELECT customer_id FROM sandbox_entities UNION"
+                                  " SELECT customer_id FROM sandbox_packs ORDER BY customer_id"));
   std::vector<std::string> out;
   while (true) {
     BG_ASSIGN_OR_RETURN(bool row, s.Step());

@@ -5,17 +5,28 @@
 //                      entity that the id is unique under, see Kind; 0 when ids are unique per
 //                      customer), id, parent_id, name (what names must be unique among, or the
 //                      keyword text), status, node (NodeCodec: the entity as results show it).
+//   sandbox_packs      the ad group criteria that batch jobs add, many to a row: per kind,
+//                      customer and scope, the entities one transaction added (at most
+//                      kPackEntries a row, fewer when more than kPendingPacks scopes are
+//                      open at once), ids first_id..last_id, `entries` of them, in `body`
+//                      (PackCodec). A million keywords are some ten thousand rows instead of a
+//                      million: inserting a row per entity cost half of the executor's time.
+//                      An entity is in a pack or in sandbox_entities; once changed (SET,
+//                      REMOVE) it has a row there too, and the row is what counts.
 //   sandbox_sequences  the next real id per kind (increasing, from realistic bases).
 //   sandbox_temp_ids   per job: temp id -> real id, or failed (its defining operation had errors).
 //                      Kept per kind, so a budget and a campaign may use the same negative id.
 //
 // A Tables object borrows the Db of a live Txn; not thread-safe (one per Apply call). When given
 // a TxnCache, the reads it repeats within one transaction (an ad group that 99 keywords resolve,
-// the temp id that names it, the id sequence) are answered from memory, and the sequences are
-// written back once, just before the transaction commits.
+// the temp id that names it, the id sequence) are answered from memory, the sequences are
+// written back once, just before the transaction commits, and new criteria (Insert) gather in
+// memory into the packs that are written then. Every read (Load, List, Count) sees them.
 #pragma once
 
+#include <compare>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -132,6 +143,23 @@ class TxnCache {
   std::unordered_map<Key, std::optional<TempId>, KeyHash> temps_;     // scope 0, id = temp id
   std::unordered_map<int, int64_t> next_ids_;  // per kind: the next id to hand out
   bool hook_registered_ = false;
+  // New entities of a packed kind (Tables::Insert) not yet written, per customer, kind and
+  // scope: the body of the sandbox_packs row they become when kPackEntries are reached or the
+  // transaction commits. Unlike the memos above these are data: kept until written (not reset
+  // when the customer or job changes inside the transaction), dropped with a rollback.
+  struct PackKey {
+    std::string customer;
+    int kind;
+    int64_t scope;
+    auto operator<=>(const PackKey&) const = default;
+  };
+  struct PendingPack {
+    int64_t first_id = 0, last_id = 0;
+    int64_t entries = 0;
+    std::string body;  // PackCodec
+  };
+  uint64_t pending_serial_ = 0;  // the transaction that pending_ belongs to
+  std::map<PackKey, PendingPack> pending_;
 };
 
 class Tables {
@@ -141,9 +169,18 @@ class Tables {
   // With a per-transaction cache (see TxnCache); `txn` must be the live transaction on `db`.
   Tables(sqlite::Txn& txn, std::string customer_id, int64_t job_id, TxnCache* cache);
 
+  // Entities in packs have at most this many in one row (an ad group's keywords of one batch
+  // are ~100; a SET of one re-reads its whole pack).
+  static constexpr int64_t kPackEntries = 256;
+  // Packs held in memory at once, at most (then all but the one growing are written).
+  static constexpr size_t kPendingPacks = 64;
+
   Result<std::optional<Entity>> Load(Kind kind, int64_t id, int64_t scope = 0);
   // Insert or replace.
   Status Save(const Entity& e);
+  // A new entity: no row or packed entity has its kind, scope and id (the id is one NextId just
+  // handed out). Ad group criteria, with a TxnCache, go into a pack; anything else is Save()d.
+  Status Insert(const Entity& e);
   Result<int64_t> NextId(Kind kind);
   // Whether a non-REMOVED entity of `kind` (under `parent_id` when set) other than `except_id`
   // has that name (indexed for budgets, campaigns, shared sets, and ad groups under a campaign).
@@ -167,10 +204,22 @@ class Tables {
   Status FailTemp(Kind kind, int64_t temp_id);
 
  private:
+  // tables_packs.cpp
+  static bool Packed(Kind kind) { return kind == Kind::kCriterion; }
+  Result<std::optional<Entity>> LoadPacked(Kind kind, int64_t id, int64_t scope);
+  // Appends the packed entities of `kind` (of `scope` when given) that `out` has no row of.
+  Status ListPacked(Kind kind, std::optional<int64_t> scope, std::vector<Entity>* out);
+  Status DeletePacked(Kind kind, int64_t scope, int64_t id);
+  TxnCache::PendingPack* Pending(Kind kind, int64_t scope);  // null when none
+  // Writes one pack's row (the commit hook, and Insert when a pack is full).
+  static Status WritePack(sqlite::Db& db, const TxnCache::PackKey& key,
+                          const TxnCache::PendingPack& p);
+
   sqlite::Db& db_;
   std::string customer_;
   int64_t job_;
   TxnCache* cache_ = nullptr;
+  uint64_t serial_ = 0;  // the live transaction's (with a cache)
 };
 
 }  // namespace bg::backend::sandbox

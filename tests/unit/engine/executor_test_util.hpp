@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "backend/sandbox/tables.hpp"
 #include "common/clock.hpp"
 #include "store/job_store.hpp"
 
@@ -186,13 +187,23 @@ struct Env {
     return j.ok() ? *j : model::BatchJob{};
   }
 
+  // Entities of `kind` (a sandbox table kind name) of every customer, as the sandbox reads them
+  // (rows and packs).
   int64_t CountEntities(const std::string& kind) {
+    auto k = backend::sandbox::KindFromName(kind);
+    EXPECT_TRUE(k.has_value()) << kind;
+    if (!k) return -1;
     sqlite::Txn txn(store->db());
-    auto st = store->db().Prepare("SELECT COUNT(*) FROM sandbox_entities WHERE kind=?");
-    EXPECT_TRUE(st.ok());
-    st->Bind(1, kind);
-    auto row = st->Step();
-    return row.ok() && *row ? st->Int(0) : -1;
+    auto customers = backend::sandbox::Tables(store->db(), "", 0).Customers();
+    EXPECT_TRUE(customers.ok());
+    if (!customers.ok()) return -1;
+    int64_t n = 0;
+    for (const std::string& c : *customers) {
+      auto count = backend::sandbox::Tables(store->db(), c, 0).Count(*k);
+      EXPECT_TRUE(count.ok());
+      n += count.ok() ? *count : 0;
+    }
+    return n;
   }
 };
 
