@@ -107,7 +107,31 @@ OP = ('<operations xsi:type="BudgetOperation"><operator>ADD</operator><operand><
       '<name>b</name><amount><microAmount>1000000</microAmount></amount></operand></operations>')
 
 
+def varint(v):
+    out = b''
+    while v >= 0x80:
+        out += bytes([(v & 0x7F) | 0x80])
+        v >>= 7
+    return out + bytes([v])
+
+
+def pack_entry(id_, parent, name, status, node):
+    return (varint(id_) + varint(parent) + varint(len(name)) + name + varint(len(status)) + status +
+            varint(len(node)) + node)
+
+
+PACK_FIRST = pack_entry(16927170000, 40123450000, b'mars cruise', b'ENABLED', b'n\x70\x00\x03abc}')
+PACK = PACK_FIRST + pack_entry(16927170001, 40123450000, b'', b'PAUSED', b'n' * 300)
+PACK_CODEC = {
+    'two_entries': PACK, 'one_entry': PACK_FIRST,
+    'cut_in_second': PACK[:-10], 'empty': b'', 'endless_varint': b'\xff' * 12,
+    'length_past_end': b'\x01\x01\x7f', 'id_over_int64': b'\xff' * 9 + b'\x01' + b'\x01\x00\x00\x00',
+}
+
+
 def main():
+    for k, v in PACK_CODEC.items():
+        w('pack_codec', k, v)
     for k, v in CONTENT_RANGE.items():
         w('content_range', k, v)
     for k, v in RANGE_HEADER.items():

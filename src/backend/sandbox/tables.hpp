@@ -11,8 +11,8 @@
 //                      open at once), ids first_id..last_id, `entries` of them, in `body`
 //                      (PackCodec). A million keywords are some ten thousand rows instead of a
 //                      million: inserting a row per entity cost half of the executor's time.
-//                      An entity is in a pack or in sandbox_entities; once changed (SET,
-//                      REMOVE) it has a row there too, and the row is what counts.
+//                      A packed entity that is changed (SET, REMOVE) gets a row in
+//                      sandbox_entities as well, and that row is what counts.
 //   sandbox_sequences  the next real id per kind (increasing, from realistic bases).
 //   sandbox_temp_ids   per job: temp id -> real id, or failed (its defining operation had errors).
 //                      Kept per kind, so a budget and a campaign may use the same negative id.
