@@ -9,41 +9,21 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/varint.hpp"
 #include "ui/index_format.hpp"
 
 namespace bg::ui {
 namespace internal {
 namespace {
 
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-void PutString(std::string_view s, std::string* out) {
-  PutVarint(s.size(), out);
-  out->append(s);
-}
-
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  *v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
+using varint::GetVarint;
+using varint::PutString;
+using varint::PutVarint;
 
 bool GetString(std::string_view* in, std::string* s) {
-  uint64_t n = 0;
-  if (!GetVarint(in, &n) || n > in->size()) return false;
-  s->assign(in->substr(0, n));
-  in->remove_prefix(n);
+  std::string_view v;
+  if (!varint::GetString(in, &v)) return false;
+  s->assign(v);
   return true;
 }
 

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "common/varint.hpp"
+
 namespace bg::backend::sandbox {
 namespace {
 
@@ -83,13 +85,7 @@ const DictionaryIndex& Dictionary() {
   return index;
 }
 
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
+using varint::PutVarint;
 
 // A string: its dictionary code, or 0 + varint length + bytes.
 void PutRef(std::string_view s, std::string* out) {

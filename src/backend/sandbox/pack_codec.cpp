@@ -1,44 +1,23 @@
 #include "backend/sandbox/pack_codec.hpp"
 
+#include "common/varint.hpp"
+
 namespace bg::backend::sandbox {
 namespace {
 
-void PutVarint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-void PutString(std::string_view s, std::string* out) {
-  PutVarint(s.size(), out);
-  out->append(s);
-}
-
-std::optional<uint64_t> GetVarint(std::string_view* in) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
-    auto byte = static_cast<uint8_t>(in->front());
-    in->remove_prefix(1);
-    v |= static_cast<uint64_t>(byte & 0x7F) << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-  return std::nullopt;  // cut short, or longer than 64 bits
-}
+using varint::PutString;
+using varint::PutVarint;
 
 std::optional<std::string_view> GetString(std::string_view* in) {
-  std::optional<uint64_t> n = GetVarint(in);
-  if (!n || *n > in->size()) return std::nullopt;
-  std::string_view s = in->substr(0, *n);
-  in->remove_prefix(*n);
+  std::string_view s;
+  if (!varint::GetString(in, &s)) return std::nullopt;
   return s;
 }
 
 std::optional<int64_t> GetId(std::string_view* in) {
-  std::optional<uint64_t> v = GetVarint(in);
-  if (!v || *v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-  return static_cast<int64_t>(*v);
+  uint64_t v = 0;
+  if (!varint::GetVarint(in, &v) || v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+  return static_cast<int64_t>(v);
 }
 
 }  // namespace

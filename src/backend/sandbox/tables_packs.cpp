@@ -65,8 +65,8 @@ Status Tables::Insert(const Entity& e) {
   if (p.entries++ == 0) p.first_id = e.id;
   p.last_id = e.id;
   // Keep a memo that exists up to date (a Load before the insert may have found nothing).
-  auto it = cache_->entities_.find({static_cast<int>(e.kind), e.scope, e.id});
-  if (it != cache_->entities_.end()) it->second = e;
+  auto memo = cache_->entities_.find({static_cast<int>(e.kind), e.scope, e.id});
+  if (memo != cache_->entities_.end()) memo->second = e;
   if (p.entries >= kPackEntries) {
     BG_RETURN_IF_ERROR(WritePack(db_, key, p));
     cache_->pending_.erase(key);
