@@ -94,6 +94,8 @@ std::string Stmt::Text(int col) const {
 
 bool Stmt::IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
+int Stmt::Reprepares() const { return sqlite3_stmt_status(s_, SQLITE_STMTSTATUS_REPREPARE, 0); }
+
 // --- Db ---
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
@@ -113,6 +115,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path) {
   }
   std::unique_ptr<Db> db(new Db(raw));
   sqlite3_busy_timeout(raw, 10000);
+  // Plans never depend on bound values (see the header); queries that want a partial index
+  // name its kind as a literal.
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_QPSG, 1, nullptr);
   // journal_mode returns a row; Exec ignores rows.
   BG_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   BG_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));

@@ -58,6 +58,8 @@ class Stmt {
   int64_t Int(int col) const;
   std::string Text(int col) const;
   bool IsNull(int col) const;
+  // How often SQLite recompiled this statement (SQLITE_STMTSTATUS_REPREPARE), for tests.
+  int Reprepares() const;
 
  private:
   friend class Db;
@@ -71,7 +73,10 @@ class Stmt {
 
 class Db {
  public:
-  // Opens (creating) the database file, sets WAL, synchronous=FULL, foreign_keys=ON.
+  // Opens (creating) the database file, sets WAL, synchronous=FULL, foreign_keys=ON, and the
+  // query planner stability guarantee (SQLITE_DBCONFIG_ENABLE_QPSG): without it a cached
+  // statement whose plan could depend on a bound value (a `kind=?` next to a partial index on
+  // kind) is recompiled whenever that value changes, which was ~2,400 recompiles a 100k-op job.
   static Result<std::unique_ptr<Db>> Open(const std::string& path);
   ~Db();
 

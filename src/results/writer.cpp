@@ -43,9 +43,10 @@ void WriteMutateResult(const schema::Registry& registry, const model::MutateResu
   if (r.errors.empty() && r.result) {
     // (An entity type this version has no Operand element for cannot be written: the rval then
     // carries only its index.)
-    std::string element =
-        r.result_element.empty() ? registry.OperandElementFor(r.result->type()) : r.result_element;
-    const schema::FieldDef* choice = registry.FindField("Operand", element);
+    const schema::FieldDef* choice = r.result_element.empty()
+                                         ? registry.OperandChoice(r.result->type())
+                                         : registry.OperandElement(r.result_element);
+    std::string_view element = choice ? std::string_view(choice->name) : r.result_element;
     std::string_view declared = choice ? std::string_view(choice->type) : r.result->type();
     if (!element.empty()) {
       w.Start("result");

@@ -141,6 +141,7 @@ std::string Registry::BuildIndexes() {
   // Operand choice element per runtime type: the field whose declared type is the most specific
   // base (or the type itself).
   auto operand = index_.find("Operand");
+  operand_type_ = operand == index_.end() ? -1 : static_cast<int>(operand->second);
   if (operand != index_.end()) {
     const TypeDef& choice = types_[operand->second];
     for (uint32_t i = 0; i < types_.size(); ++i) {
@@ -282,12 +283,23 @@ bool Registry::IsComplex(std::string_view type) const {
   return t && t->kind == Kind::kComplex;
 }
 
-std::string Registry::OperandElementFor(std::string_view operand_type) const {
+const FieldDef* Registry::OperandChoice(std::string_view operand_type) const {
   auto it = index_.find(operand_type);
-  auto operand = index_.find("Operand");
-  if (it == index_.end() || operand == index_.end()) return "";
+  if (it == index_.end() || operand_type_ < 0) return nullptr;
   int f = info_[it->second].operand_field;
-  return f < 0 ? "" : types_[operand->second].fields[f].name;
+  return f < 0 ? nullptr : &types_[operand_type_].fields[f];
+}
+
+const FieldDef* Registry::OperandElement(std::string_view element) const {
+  if (operand_type_ < 0) return nullptr;
+  const auto& index = info_[operand_type_].field_index;
+  auto it = index.find(element);
+  return it == index.end() ? nullptr : &At(it->second);
+}
+
+std::string Registry::OperandElementFor(std::string_view operand_type) const {
+  const FieldDef* choice = OperandChoice(operand_type);
+  return choice ? choice->name : "";
 }
 
 }  // namespace bg::schema

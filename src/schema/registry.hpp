@@ -131,6 +131,10 @@ class Registry {
   // The Operand choice element for a runtime operand type ("BiddableAdGroupCriterion" ->
   // "AdGroupCriterion"); empty when none.
   std::string OperandElementFor(std::string_view operand_type) const;
+  // That choice field itself (name: the element, type: its declared type), nullptr when none.
+  const FieldDef* OperandChoice(std::string_view operand_type) const;
+  // Operand's choice field named `element` (FindField("Operand", element), one lookup).
+  const FieldDef* OperandElement(std::string_view element) const;
 
   // All types, in schema order (for WSDL generation).
   const std::vector<TypeDef>& types() const { return types_; }
@@ -173,6 +177,7 @@ class Registry {
 
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
   std::vector<TypeInfo> info_;
+  int operand_type_ = -1;  // index of "Operand", -1 = none
   std::vector<TypeDef> wsdl_types_;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> wsdl_index_;
   std::vector<ServiceDef> services_;

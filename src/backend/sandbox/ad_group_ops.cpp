@@ -60,7 +60,7 @@ Result<model::Node> Add(OpCtx& c) {
 Result<model::Node> Set(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &in, "id", "id"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kAdGroup, id, c.Path("id")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kAdGroup, id, "id"));
   if (IsRemoved(e)) return NotPermittedForRemoved(c);  // REMOVED is final: no revival
   if (in.Has("name")) {
     BG_RETURN_IF_ERROR(CheckName(c, Trimmed(in.Text("name").value_or("")), e.parent_id, e.id));

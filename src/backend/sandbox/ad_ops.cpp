@@ -237,7 +237,7 @@ Result<Entity> Existing(OpCtx& c) {
   BG_ASSIGN_OR_RETURN(Entity ad_group,
                       ResolveField(c, Kind::kAdGroup, &in, "adGroupId", "adGroupId"));
   BG_ASSIGN_OR_RETURN(int64_t ad_ref, RequiredId(c, in.Child("ad"), "id", "ad.id"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kAd, ad_ref, c.Path("ad.id")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kAd, ad_ref, "ad.id"));
   if (e.parent_id != ad_group.id) {
     return ApiErr("AdGroupAdError", "AD_NOT_UNDER_ADGROUP", c.Path("ad.id"), std::to_string(e.id));
   }

@@ -72,7 +72,7 @@ Result<model::Node> Add(OpCtx& c) {
 
 Result<Entity> Existing(OpCtx& c) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &c.operand, "budgetId", "budgetId"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kBudget, id, c.Path("budgetId")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kBudget, id, "budgetId"));
   if (e.status == "REMOVED") {
     return ApiErr("BudgetError", "BUDGET_REMOVED", c.Path("budgetId"));
   }

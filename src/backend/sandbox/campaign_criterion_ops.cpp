@@ -78,7 +78,7 @@ Status CheckCriterion(OpCtx& c, const model::Node& crit, int64_t campaign, bool 
     auto text = crit.Text("text");
     if (!text) return Required(c, "criterion.text");
     if (!crit.Has("matchType")) return Required(c, "criterion.matchType");
-    std::vector<ApiError> errors = KeywordErrors(*text, c.Path("criterion.text"));
+    std::vector<ApiError> errors = KeywordErrors(c, *text, "criterion.text");
     if (!errors.empty()) return Status(std::move(errors));
   } else if (t == "Platform") {
     if (PlatformName(crit.Int("id").value_or(0)).empty()) {

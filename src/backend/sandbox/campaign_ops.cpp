@@ -9,7 +9,7 @@ constexpr std::string_view kEndOfTime = "20371230";
 
 Result<Entity> UsableBudget(OpCtx& c, const model::Node& budget) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &budget, "budgetId", "budget.budgetId"));
-  BG_ASSIGN_OR_RETURN(Entity b, Resolve(c, Kind::kBudget, id, c.Path("budget.budgetId")));
+  BG_ASSIGN_OR_RETURN(Entity b, Resolve(c, Kind::kBudget, id, "budget.budgetId"));
   if (b.status == "REMOVED") {
     return ApiErr("BudgetError", "BUDGET_REMOVED", c.Path("budget.budgetId"));
   }
@@ -93,7 +93,7 @@ Result<model::Node> Add(OpCtx& c) {
 Result<model::Node> Set(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &in, "id", "id"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kCampaign, id, c.Path("id")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kCampaign, id, "id"));
   if (IsRemoved(e)) return NotPermittedForRemoved(c);  // REMOVED is final: no revival
   int64_t budget_id = e.parent_id;
   if (const model::Node* budget = in.Child("budget")) {

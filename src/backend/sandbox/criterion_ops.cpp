@@ -84,21 +84,20 @@ Result<model::Node> Add(OpCtx& c) {
   } else {
     BG_ASSIGN_OR_RETURN(temp, NewTempId(c, Kind::kCriterion, up_crit, "id", "criterion.id"));
   }
-  BG_ASSIGN_OR_RETURN(Entity ad_group,
-                      Resolve(c, Kind::kAdGroup, ad_group_ref, c.Path("adGroupId")));
-  if (IsRemoved(ad_group)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path("adGroupId"));
+  BG_ASSIGN_OR_RETURN(int64_t ad_group_id,
+                      ResolveLiveId(c, Kind::kAdGroup, ad_group_ref, "adGroupId"));
   if (keyword) {
     auto text = crit->Text("text");
     if (!text) return Required(c, "criterion.text");
     if (!crit->Has("matchType")) return Required(c, "criterion.matchType");
-    std::vector<ApiError> errors = KeywordErrors(*text, c.Path("criterion.text"));
+    std::vector<ApiError> errors = KeywordErrors(c, *text, "criterion.text");
     if (!errors.empty()) return Status(std::move(errors));
   } else if (ctype == "Placement") {
     BG_RETURN_IF_ERROR(CheckPlacement(c, *crit));
   }
   if (given_id) {
     BG_ASSIGN_OR_RETURN(std::optional<Entity> same,
-                        c.t.Load(Kind::kCriterion, *given_id, ad_group.id));
+                        c.t.Load(Kind::kCriterion, *given_id, ad_group_id));
     if (same && !IsRemoved(*same)) {
       return ApiErr(
           "AdGroupCriterionError",
@@ -108,9 +107,9 @@ Result<model::Node> Add(OpCtx& c) {
   }
 
   model::Node n = in;
-  n.SetInt("adGroupId", ad_group.id);
+  n.SetInt("adGroupId", ad_group_id);
   if (partition)
-    BG_RETURN_IF_ERROR(CheckProductPartitionAdd(c, ad_group.id, *n.Child("criterion")));
+    BG_RETURN_IF_ERROR(CheckProductPartitionAdd(c, ad_group_id, *n.Child("criterion")));
   int64_t id = 0;
   if (given_id) {
     id = *given_id;
@@ -128,7 +127,7 @@ Result<model::Node> Add(OpCtx& c) {
     n.Set("approvalStatus", keyword ? "PENDING_REVIEW" : "APPROVED");
     FillCpcBidSource(n.Child("biddingStrategyConfiguration"), "CRITERION");
   }
-  Entity e = ToEntity(ad_group.id, id, std::move(n));
+  Entity e = ToEntity(ad_group_id, id, std::move(n));
   // A given id may name a REMOVED criterion's row (re-added); a new one names nothing.
   BG_RETURN_IF_ERROR(given_id ? c.t.Save(e) : c.t.Insert(e));
   BG_RETURN_IF_ERROR(DefineTemp(c, Kind::kCriterion, temp, id));
@@ -139,11 +138,10 @@ Result<Entity> Existing(OpCtx& c) {
   const model::Node& in = c.operand;
   BG_ASSIGN_OR_RETURN(int64_t ad_group_ref, RequiredId(c, &in, "adGroupId", "adGroupId"));
   BG_ASSIGN_OR_RETURN(int64_t crit_ref, RequiredId(c, in.Child("criterion"), "id", "criterion.id"));
-  BG_ASSIGN_OR_RETURN(Entity ad_group,
-                      Resolve(c, Kind::kAdGroup, ad_group_ref, c.Path("adGroupId")));
-  if (IsRemoved(ad_group)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path("adGroupId"));
+  BG_ASSIGN_OR_RETURN(int64_t ad_group_id,
+                      ResolveLiveId(c, Kind::kAdGroup, ad_group_ref, "adGroupId"));
   BG_ASSIGN_OR_RETURN(Entity e,
-                      Resolve(c, Kind::kCriterion, crit_ref, c.Path("criterion.id"), ad_group.id));
+                      Resolve(c, Kind::kCriterion, crit_ref, "criterion.id", ad_group_id));
   if (e.status == "REMOVED") return ApiErr("EntityNotFound", "INVALID_ID", c.Path("criterion.id"));
   return e;
 }

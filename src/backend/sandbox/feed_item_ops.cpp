@@ -89,7 +89,7 @@ Result<model::Node> Add(OpCtx& c, const Entity& feed) {
 
 Result<Entity> Existing(OpCtx& c, const Entity& feed) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, &c.operand, "feedItemId", "feedItemId"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kFeedItem, id, c.Path("feedItemId")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kFeedItem, id, "feedItemId"));
   if (e.parent_id != feed.id) return ApiErr("EntityNotFound", "INVALID_ID", c.Path("feedItemId"));
   if (IsRemoved(e)) {
     return ApiErr("FeedItemError", "CANNOT_OPERATE_ON_REMOVED_FEED_ITEM", c.Path("feedItemId"),

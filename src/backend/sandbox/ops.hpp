@@ -64,8 +64,8 @@ Result<model::Node> ApplyUnsimulated(OpCtx& c);
 std::optional<std::pair<Kind, int64_t>> DefinedTempId(const model::Operation& op);
 
 // --- helpers ---
-// Keyword text rules (CriterionError.*), errors at `path`.
-std::vector<ApiError> KeywordErrors(std::string_view text, const std::string& path);
+// Keyword text rules (CriterionError.*), errors at Path(field).
+std::vector<ApiError> KeywordErrors(const OpCtx& c, std::string_view text, std::string_view field);
 // "ProductPartition" -> "PRODUCT_PARTITION" (Criterion.Type; UNKNOWN when not a value).
 std::string CriterionTypeValue(const OpCtx& c, std::string_view type);
 // Resolves the long field `field` of `n` (REQUIRED when absent) to a live entity of `kind`
@@ -93,8 +93,12 @@ Result<std::optional<int64_t>> NewTempId(OpCtx& c, Kind kind, const model::Node*
 // Records temp -> real after a successful ADD (no-op without a temp id).
 Status DefineTemp(OpCtx& c, Kind kind, std::optional<int64_t> temp, int64_t real_id);
 // Resolves `id` (a temp id of this job, or a real id) to an existing entity of `kind`:
-// EntityNotFound.INVALID_ID / NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS at `path`.
-Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, const std::string& path, int64_t scope = 0);
+// EntityNotFound.INVALID_ID / NewEntityCreationError.TEMP_ID_ENTITY_HAD_ERRORS at
+// Path(field) (built only then: most resolves succeed).
+Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, std::string_view field, int64_t scope = 0);
+// Resolve for a caller that needs only the real id of a live entity: REMOVED is INVALID_ID too.
+Result<int64_t> ResolveLiveId(OpCtx& c, Kind kind, int64_t id, std::string_view field,
+                              int64_t scope = 0);
 // Reads the long field `field` of `n`; RequiredError at Path(path_field) when absent.
 Result<int64_t> RequiredId(const OpCtx& c, const model::Node* n, std::string_view field,
                            std::string_view path_field);

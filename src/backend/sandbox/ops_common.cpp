@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <ctime>
 #include <set>
@@ -11,43 +13,60 @@ constexpr std::string_view kInvalidKeywordChars = "!@%,*()={}~`<>?\\|";
 constexpr size_t kMaxKeywordChars = 80;
 constexpr size_t kMaxKeywordWords = 10;
 
-size_t Utf8Length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
+// What one pass over a keyword text finds (every keyword of a job is checked: no per-character
+// search of the invalid set, no locale calls).
+struct TextStats {
+  bool invalid_char = false;
+  size_t chars = 0;  // UTF-8 code points
+  size_t words = 0;  // runs of non-space bytes (space: the C locale's isspace)
+};
 
-size_t WordCount(std::string_view s) {
-  size_t words = 0;
+TextStats Scan(std::string_view s) {
+  static const auto kInvalid = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char ch : kInvalidKeywordChars) t[ch] = true;
+    return t;
+  }();
+  TextStats st;
   bool in_word = false;
   for (unsigned char ch : s) {
-    bool space = std::isspace(ch) != 0;
-    if (!space && !in_word) ++words;
+    st.invalid_char |= kInvalid[ch];
+    st.chars += (ch & 0xC0) != 0x80;
+    bool space = ch == ' ' || (ch >= '\t' && ch <= '\r');
+    if (!space && !in_word) ++st.words;
     in_word = !space;
   }
-  return words;
+  return st;
 }
 
 }  // namespace
 
-std::vector<ApiError> KeywordErrors(std::string_view text, const std::string& path) {
+std::vector<ApiError> KeywordErrors(const OpCtx& c, std::string_view text, std::string_view field) {
   std::vector<ApiError> errors;
   auto err = [&](const char* reason) {
-    errors.push_back(ApiError::Make("CriterionError", reason, path, std::string(text)));
+    errors.push_back(ApiError::Make("CriterionError", reason, c.Path(field), std::string(text)));
   };
   if (Trimmed(text).empty()) {
     err("INVALID_KEYWORD_TEXT");
     return errors;
   }
-  if (text.find_first_of(kInvalidKeywordChars) != std::string_view::npos) {
-    err("KEYWORD_HAS_INVALID_CHARS");
-  }
-  if (Utf8Length(text) > kMaxKeywordChars) err("KEYWORD_TEXT_TOO_LONG");
-  if (WordCount(text) > kMaxKeywordWords) err("KEYWORD_HAS_TOO_MANY_WORDS");
+  const TextStats st = Scan(text);
+  if (st.invalid_char) err("KEYWORD_HAS_INVALID_CHARS");
+  if (st.chars > kMaxKeywordChars) err("KEYWORD_TEXT_TOO_LONG");
+  if (st.words > kMaxKeywordWords) err("KEYWORD_HAS_TOO_MANY_WORDS");
   return errors;
 }
 
 std::string CriterionTypeValue(const OpCtx& c, std::string_view type) {
+  // Most jobs add one criterion type over and over (keywords): this thread's last answer is
+  // kept, by API version (the answer depends on that version's Criterion.Type values alone).
+  struct Memo {
+    bool set = false;
+    std::string version, type, value;
+  };
+  thread_local Memo memo;
+  const std::string_view version = c.ctx.registry != nullptr ? c.version() : std::string_view();
+  if (memo.set && memo.type == type && memo.version == version) return memo.value;
   std::string out;
   for (size_t i = 0; i < type.size(); ++i) {
     unsigned char ch = type[i];
@@ -56,13 +75,12 @@ std::string CriterionTypeValue(const OpCtx& c, std::string_view type) {
   }
   if (c.ctx.registry != nullptr) {
     const schema::TypeDef* def = c.ctx.registry->Find("Criterion.Type");
-    if (def != nullptr) {
-      for (const auto& v : def->enum_values) {
-        if (v == out) return out;
-      }
-      return "UNKNOWN";
+    if (def != nullptr && std::find(def->enum_values.begin(), def->enum_values.end(), out) ==
+                              def->enum_values.end()) {
+      out = "UNKNOWN";
     }
   }
+  memo = {true, std::string(version), std::string(type), out};
   return out;
 }
 
@@ -82,9 +100,8 @@ Status CheckAddStatus(const OpCtx& c, const model::Node& operand) {
 Result<Entity> ResolveField(OpCtx& c, Kind kind, const model::Node* n, std::string_view field,
                             std::string_view path_field, int64_t scope) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, n, field, path_field));
-  std::string path = c.Path(path_field);
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, kind, id, path, scope));
-  if (IsRemoved(e)) return ApiErr("EntityNotFound", "INVALID_ID", path);
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, kind, id, path_field, scope));
+  if (IsRemoved(e)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(path_field));
   return e;
 }
 
@@ -182,17 +199,34 @@ Status DefineTemp(OpCtx& c, Kind kind, std::optional<int64_t> temp, int64_t real
   return c.t.DefineTemp(kind, *temp, real_id);
 }
 
-Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, const std::string& path, int64_t scope) {
-  int64_t real = id;
-  if (id < 0) {
-    BG_ASSIGN_OR_RETURN(std::optional<TempId> temp, c.t.FindTemp(kind, id));
-    if (!temp) return ApiErr("EntityNotFound", "INVALID_ID", path);
-    if (temp->failed) return ApiErr("NewEntityCreationError", "TEMP_ID_ENTITY_HAD_ERRORS", path);
-    real = temp->real_id;
+namespace {
+
+// A temp id of this job to its real id; a real id as it is.
+Result<int64_t> RealId(OpCtx& c, Kind kind, int64_t id, std::string_view field) {
+  if (id >= 0) return id;
+  BG_ASSIGN_OR_RETURN(std::optional<TempId> temp, c.t.FindTemp(kind, id));
+  if (!temp) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(field));
+  if (temp->failed) {
+    return ApiErr("NewEntityCreationError", "TEMP_ID_ENTITY_HAD_ERRORS", c.Path(field));
   }
+  return temp->real_id;
+}
+
+}  // namespace
+
+Result<Entity> Resolve(OpCtx& c, Kind kind, int64_t id, std::string_view field, int64_t scope) {
+  BG_ASSIGN_OR_RETURN(int64_t real, RealId(c, kind, id, field));
   BG_ASSIGN_OR_RETURN(std::optional<Entity> e, c.t.Load(kind, real, scope));
-  if (!e) return ApiErr("EntityNotFound", "INVALID_ID", path);
+  if (!e) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(field));
   return std::move(*e);
+}
+
+Result<int64_t> ResolveLiveId(OpCtx& c, Kind kind, int64_t id, std::string_view field,
+                              int64_t scope) {
+  BG_ASSIGN_OR_RETURN(int64_t real, RealId(c, kind, id, field));
+  BG_ASSIGN_OR_RETURN(std::optional<std::string> status, c.t.LoadStatus(kind, real, scope));
+  if (!status || *status == "REMOVED") return ApiErr("EntityNotFound", "INVALID_ID", c.Path(field));
+  return real;
 }
 
 Result<int64_t> RequiredId(const OpCtx& c, const model::Node* n, std::string_view field,

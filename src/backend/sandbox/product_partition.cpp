@@ -72,8 +72,8 @@ Status CheckProductPartitionAdd(OpCtx& c, int64_t ad_group, model::Node& crit) {
   std::string parent_path = c.Path("criterion.parentCriterionId");
   std::optional<int64_t> parent_ref = crit.Int("parentCriterionId");
   if (!parent_ref) return ApiErr("EntityNotFound", "INVALID_ID", parent_path);
-  BG_ASSIGN_OR_RETURN(Entity parent,
-                      Resolve(c, Kind::kCriterion, *parent_ref, parent_path, ad_group));
+  BG_ASSIGN_OR_RETURN(Entity parent, Resolve(c, Kind::kCriterion, *parent_ref,
+                                             "criterion.parentCriterionId", ad_group));
   const model::Node* pp = Partition(parent);
   if (IsRemoved(parent)) return ApiErr("EntityNotFound", "INVALID_ID", parent_path);
   if (pp == nullptr) return ApiErr(kError, "INVALID_PRODUCT_PARTITION_HIERARCHY", parent_path);

@@ -26,7 +26,7 @@ Status CheckName(OpCtx& c, std::string_view name, int64_t self) {
 // A live shared set, SharedSetError.SHARED_SET_REMOVED when removed.
 Result<Entity> LiveSet(OpCtx& c, const model::Node* holder) {
   BG_ASSIGN_OR_RETURN(int64_t id, RequiredId(c, holder, "sharedSetId", "sharedSetId"));
-  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kSharedSet, id, c.Path("sharedSetId")));
+  BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, Kind::kSharedSet, id, "sharedSetId"));
   if (IsRemoved(e)) return ApiErr("SharedSetError", "SHARED_SET_REMOVED", c.Path("sharedSetId"));
   return e;
 }
@@ -103,7 +103,7 @@ Result<model::Node> ApplySharedCriterion(OpCtx& c) {
     auto text = crit->Text("text");
     if (!text) return Required(c, "criterion.text");
     if (!crit->Has("matchType")) return Required(c, "criterion.matchType");
-    std::vector<ApiError> errors = KeywordErrors(*text, c.Path("criterion.text"));
+    std::vector<ApiError> errors = KeywordErrors(c, *text, "criterion.text");
     if (!errors.empty()) return Status(std::move(errors));
   }
   BG_ASSIGN_OR_RETURN(int64_t id, c.t.NextId(Kind::kCriterion));

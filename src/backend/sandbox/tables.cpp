@@ -172,6 +172,19 @@ Result<std::optional<Entity>> Tables::Load(Kind kind, int64_t id, int64_t scope)
   return out;
 }
 
+Result<std::optional<std::string>> Tables::LoadStatus(Kind kind, int64_t id, int64_t scope) {
+  if (cache_ != nullptr) {
+    auto it = cache_->entities_.find({static_cast<int>(kind), scope, id});
+    if (it != cache_->entities_.end()) {
+      if (!it->second) return std::optional<std::string>();
+      return std::optional<std::string>(it->second->status);
+    }
+  }
+  BG_ASSIGN_OR_RETURN(std::optional<Entity> e, Load(kind, id, scope));
+  if (!e) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(e->status));
+}
+
 Status Tables::Save(const Entity& e) {
   BG_ASSIGN_OR_RETURN(sqlite::Stmt s,
                       db_.Prepare("INSERT OR REPLACE INTO sandbox_entities"

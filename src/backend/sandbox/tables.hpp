@@ -176,6 +176,9 @@ class Tables {
   static constexpr size_t kPendingPacks = 64;
 
   Result<std::optional<Entity>> Load(Kind kind, int64_t id, int64_t scope = 0);
+  // Load's status alone, nullopt when there is no such entity: a memoized entity is not copied
+  // (every keyword of a job asks it of its ad group).
+  Result<std::optional<std::string>> LoadStatus(Kind kind, int64_t id, int64_t scope = 0);
   // Insert or replace.
   Status Save(const Entity& e);
   // A new entity: no row or packed entity has its kind, scope and id (the id is one NextId just

@@ -14,7 +14,7 @@ Result<model::Node> ApplyUnsimulated(OpCtx& c) {
     if (!out.Has(ref.field)) continue;
     std::optional<int64_t> id = out.Int(ref.field);
     if (!id) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(ref.field));
-    BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, ref.kind, *id, c.Path(ref.field)));
+    BG_ASSIGN_OR_RETURN(Entity e, Resolve(c, ref.kind, *id, ref.field));
     if (IsRemoved(e)) return ApiErr("EntityNotFound", "INVALID_ID", c.Path(ref.field));
     out.SetInt(ref.field, e.id);
   }
