@@ -71,10 +71,15 @@ class DictionaryIndex {
  private:
   static constexpr size_t kSlots = 1024;  // > 4x the entries: short probe runs
   static constexpr size_t kMask = kSlots - 1;
+  // Constant time: the length and three bytes (first, middle, last) tell the entries apart well
+  // enough for short probe runs, and a string is hashed once per field of every stored entity.
   static size_t Hash(std::string_view s) {
-    uint32_t h = 2166136261u;  // FNV-1a
-    for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
-    return h & kMask;
+    if (s.empty()) return 0;
+    const auto at = [&](size_t i) { return static_cast<uint32_t>(static_cast<uint8_t>(s[i])); };
+    uint32_t h = static_cast<uint32_t>(s.size()) * 0x9E3779B1u;
+    h ^= at(0) | at(s.size() / 2) << 8 | at(s.size() - 1) << 16;
+    h *= 0x85EBCA6Bu;
+    return (h ^ (h >> 15)) & kMask;
   }
   uint8_t slots_[kSlots] = {};
   size_t max_len_ = 0;
