@@ -133,7 +133,11 @@ std::string Registry::BuildIndexes() {
     }
   }
   for (TypeInfo& info : info_) {
-    for (const FieldRef& ref : info.all_fields) info.all_complex.push_back(IsComplex(At(ref).type));
+    for (const FieldRef& ref : info.all_fields) {
+      info.all_complex.push_back(IsComplex(At(ref).type));
+      auto type = index_.find(At(ref).type);
+      info.all_types.push_back(type == index_.end() ? -1 : static_cast<int32_t>(type->second));
+    }
   }
   for (const auto& op : operation_types_) {
     if (!index_.contains(op)) return "operation type " + op + " is not defined";
@@ -142,6 +146,8 @@ std::string Registry::BuildIndexes() {
   // base (or the type itself).
   auto operand = index_.find("Operand");
   operand_type_ = operand == index_.end() ? -1 : static_cast<int>(operand->second);
+  auto op_enum = index_.find("Operator");
+  operator_type_ = op_enum == index_.end() ? -1 : static_cast<int>(op_enum->second);
   if (operand != index_.end()) {
     const TypeDef& choice = types_[operand->second];
     for (uint32_t i = 0; i < types_.size(); ++i) {

@@ -92,11 +92,13 @@ struct ServiceDef {
 
 class Registry;
 
-// One field of a type's base-first field list (Registry::Fields), with whether its declared
-// type is complex (looked up once when the registry is built).
+// One field of a type's base-first field list (Registry::Fields), with its declared type's
+// definition (nullptr for an xsd built-in) and whether that is complex, both looked up once when
+// the registry is built.
 struct FieldEntry {
   const FieldDef* def;
   bool complex;
+  const TypeDef* type_def;
 };
 
 class Registry {
@@ -133,6 +135,10 @@ class Registry {
   std::string OperandElementFor(std::string_view operand_type) const;
   // That choice field itself (name: the element, type: its declared type), nullptr when none.
   const FieldDef* OperandChoice(std::string_view operand_type) const;
+  // Find("Operator"), looked up once (every operation's operator is checked against it).
+  const TypeDef* OperatorEnum() const {
+    return operator_type_ < 0 ? nullptr : &types_[operator_type_];
+  }
   // Operand's choice field named `element` (FindField("Operand", element), one lookup).
   const FieldDef* OperandElement(std::string_view element) const;
 
@@ -166,6 +172,7 @@ class Registry {
     int depth = 0;                     // number of bases above this type
     std::vector<FieldRef> all_fields;  // base first
     std::vector<uint8_t> all_complex;  // per all_fields entry: IsComplex(its type)
+    std::vector<int32_t> all_types;    // per all_fields entry: index of its type, -1 = built-in
     std::unordered_map<std::string, FieldRef, StringHash, std::equal_to<>> field_index;
     std::optional<FieldRef> marker;
     int operand_field = -1;  // index into Operand's fields, -1 = none
@@ -177,7 +184,8 @@ class Registry {
 
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> index_;
   std::vector<TypeInfo> info_;
-  int operand_type_ = -1;  // index of "Operand", -1 = none
+  int operand_type_ = -1;   // index of "Operand", -1 = none
+  int operator_type_ = -1;  // index of "Operator", -1 = none
   std::vector<TypeDef> wsdl_types_;
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> wsdl_index_;
   std::vector<ServiceDef> services_;
@@ -189,7 +197,9 @@ class Registry::FieldRange {
    public:
     iterator(const Registry* r, const TypeInfo* info, size_t i) : r_(r), info_(info), i_(i) {}
     FieldEntry operator*() const {
-      return {&r_->At(info_->all_fields[i_]), info_->all_complex[i_] != 0};
+      const int32_t t = info_->all_types[i_];
+      return {&r_->At(info_->all_fields[i_]), info_->all_complex[i_] != 0,
+              t < 0 ? nullptr : &r_->types_[t]};
     }
     iterator& operator++() {
       ++i_;

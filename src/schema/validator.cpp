@@ -67,7 +67,7 @@ class Validator {
           ComplexRange(*fd, *f.child, path);
           Node(*f.child, path);
         } else {
-          Simple(*fd, f.text, path);
+          Simple(*fd, entry.type_def, f.text, path);
         }
         path.resize(base);
         ++count;
@@ -91,11 +91,13 @@ class Validator {
   }
 
  private:
-  void Simple(const FieldDef& fd, const std::string& text, const std::string& path) {
+  // `type_def`: fd.type's definition, nullptr for an xsd built-in.
+  void Simple(const FieldDef& fd, const TypeDef* type_def, const std::string& text,
+              const std::string& path) {
     // A value that is not a lexical form of its type (unknown enum value, "12x" for a long) is
     // reported as RequestError.INVALID_INPUT: the real API rejected such input before any
     // semantic check, and INVALID_INPUT is the generic reason it has for it.
-    if (!Lexical(fd.type, text)) {
+    if (!Lexical(fd.type, type_def, text)) {
       Add("RequestError", "INVALID_INPUT", path, text);
       return;
     }
@@ -128,8 +130,8 @@ class Validator {
     }
   }
 
-  bool Lexical(std::string_view type, std::string_view text) const {
-    if (const TypeDef* t = registry_.Find(type); t && t->kind == Kind::kEnum) {
+  static bool Lexical(std::string_view type, const TypeDef* t, std::string_view text) {
+    if (t != nullptr && t->kind == Kind::kEnum) {
       std::string_view v = TrimSpace(text);
       return std::find(t->enum_values.begin(), t->enum_values.end(), v) != t->enum_values.end();
     }
@@ -160,7 +162,7 @@ std::vector<ApiError> Validate(const Registry& registry, model::Operation& op) {
   if (const TypeDef* t = registry.Find(op.op_type());
       t && !op_operator.empty() && !t->supported_operators.empty()) {
     const auto& ops = t->supported_operators;
-    const TypeDef* op_enum = registry.Find("Operator");
+    const TypeDef* op_enum = registry.OperatorEnum();
     const bool known_operator =
         op_enum && std::find(op_enum->enum_values.begin(), op_enum->enum_values.end(),
                              op_operator) != op_enum->enum_values.end();
