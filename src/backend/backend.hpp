@@ -25,7 +25,7 @@ struct ExecContext {
   int64_t job_id = 0;
   std::string customer_id;
   const schema::Registry* registry = nullptr;
-  int64_t now_ms = 0;
+  int64_t now_ms = 0;  // wall clock (ms); the executor reads it at the start of each batch
   // The operation exactly as uploaded (nullable). schema::Validate no longer changes operations,
   // so this equals the operation passed to Apply; kept for backends that rewrite operands.
   // The sandbox reads temporary ids from it: Campaign.id and AdGroup.id are read-only for ADD

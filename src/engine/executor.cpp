@@ -270,6 +270,8 @@ class Executor::JobRun {
     const uint64_t epoch = ex_.poke_epoch_.load(std::memory_order_relaxed);
     backoff_epoch_ = epoch;
     const auto deadline = SteadyClock::now() + std::chrono::milliseconds(ex_.options_.max_batch_ms);
+    // The backend's "now" (a campaign's default startDate), read once a batch, not per operation.
+    ctx_.now_ms = NowMs();
     sqlite::Txn txn(ex_.store_->db());
     BG_RETURN_IF_ERROR(txn.status());
     bool end = false;
@@ -323,7 +325,6 @@ class Executor::JobRun {
   Result<bool> ApplyCurrent(sqlite::Txn& txn) {
     const ExecutorOptions& o = ex_.options_;
     model::Operation& op = current_->op;
-    ctx_.now_ms = NowMs();
     ctx_.uploaded = &op;
     ctx_.attempt = attempt_;
     model::MutateResult result;
