@@ -135,12 +135,12 @@ class Registry {
   std::string OperandElementFor(std::string_view operand_type) const;
   // That choice field itself (name: the element, type: its declared type), nullptr when none.
   const FieldDef* OperandChoice(std::string_view operand_type) const;
+  // Operand's choice field named `element` (FindField("Operand", element), one lookup).
+  const FieldDef* OperandElement(std::string_view element) const;
   // Find("Operator"), looked up once (every operation's operator is checked against it).
   const TypeDef* OperatorEnum() const {
     return operator_type_ < 0 ? nullptr : &types_[operator_type_];
   }
-  // Operand's choice field named `element` (FindField("Operand", element), one lookup).
-  const FieldDef* OperandElement(std::string_view element) const;
 
   // All types, in schema order (for WSDL generation).
   const std::vector<TypeDef>& types() const { return types_; }
