@@ -134,7 +134,6 @@ std::string Registry::BuildIndexes() {
   }
   for (TypeInfo& info : info_) {
     for (const FieldRef& ref : info.all_fields) {
-      info.all_complex.push_back(IsComplex(At(ref).type));
       auto type = index_.find(At(ref).type);
       info.all_types.push_back(type == index_.end() ? -1 : static_cast<int32_t>(type->second));
     }

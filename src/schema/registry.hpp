@@ -171,7 +171,6 @@ class Registry {
     int base = -1;                     // index of the base type, -1 = none / not in the registry
     int depth = 0;                     // number of bases above this type
     std::vector<FieldRef> all_fields;  // base first
-    std::vector<uint8_t> all_complex;  // per all_fields entry: IsComplex(its type)
     std::vector<int32_t> all_types;    // per all_fields entry: index of its type, -1 = built-in
     std::unordered_map<std::string, FieldRef, StringHash, std::equal_to<>> field_index;
     std::optional<FieldRef> marker;
@@ -198,8 +197,9 @@ class Registry::FieldRange {
     iterator(const Registry* r, const TypeInfo* info, size_t i) : r_(r), info_(info), i_(i) {}
     FieldEntry operator*() const {
       const int32_t t = info_->all_types[i_];
-      return {&r_->At(info_->all_fields[i_]), info_->all_complex[i_] != 0,
-              t < 0 ? nullptr : &r_->types_[t]};
+      const TypeDef* type = t < 0 ? nullptr : &r_->types_[t];
+      return {&r_->At(info_->all_fields[i_]), type != nullptr && type->kind == Kind::kComplex,
+              type};
     }
     iterator& operator++() {
       ++i_;
